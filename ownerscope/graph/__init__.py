@@ -1,0 +1,1 @@
+"""The graph model and the stores it lives in."""

@@ -1,0 +1,366 @@
+"""LadybugDB (pip package `ladybug`, the maintained fork of Kuzu): the embedded default store.
+
+New records go in through the engine's bulk path (COPY FROM a Polars frame); records whose id already
+exists are merged in Python (sources, aliases and identifiers are united) and SET by id.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import polars as pl
+
+from ..errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
+from ..text import norm, search_text
+from .model import (LABEL_RELATIONS, RELATION_LABELS, Designation, Entity, Relation, Source, dedupe)
+from .store import QueryResult, Subgraph
+from . import rows as R
+
+REL_PROPS = ("id STRING, share DOUBLE, share_min DOUBLE, share_max DOUBLE, start_date STRING, "
+             "end_date STRING, ended BOOLEAN, basis STRING, joint_group STRING, role STRING, note STRING, "
+             "sources STRING[]")
+SCHEMA = [
+    "CREATE NODE TABLE IF NOT EXISTS Entity(id STRING PRIMARY KEY, type STRING, name STRING, "
+    "aliases STRING[], country STRING, identifiers STRING[], notes STRING, sources STRING[], search STRING)",
+    "CREATE NODE TABLE IF NOT EXISTS Designation(id STRING PRIMARY KEY, entity_id STRING, authority STRING, "
+    "program STRING, start_date STRING, end_date STRING, note STRING, sources STRING[])",
+    "CREATE NODE TABLE IF NOT EXISTS Redirect(id STRING PRIMARY KEY, target STRING)",
+    "CREATE REL TABLE IF NOT EXISTS LISTED(FROM Entity TO Designation)",
+] + [f"CREATE REL TABLE IF NOT EXISTS {label}(FROM Entity TO Entity, {REL_PROPS})"
+     for label in RELATION_LABELS.values()]
+
+ENTITY_SCHEMA = {"id": pl.Utf8, "type": pl.Utf8, "name": pl.Utf8, "aliases": pl.List(pl.Utf8),
+                 "country": pl.Utf8, "identifiers": pl.List(pl.Utf8), "notes": pl.Utf8,
+                 "sources": pl.List(pl.Utf8), "search": pl.Utf8}
+REL_SCHEMA = {"from": pl.Utf8, "to": pl.Utf8, "id": pl.Utf8, "share": pl.Float64, "share_min": pl.Float64,
+              "share_max": pl.Float64, "start_date": pl.Utf8, "end_date": pl.Utf8, "ended": pl.Boolean,
+              "basis": pl.Utf8, "joint_group": pl.Utf8, "role": pl.Utf8, "note": pl.Utf8,
+              "sources": pl.List(pl.Utf8)}
+DES_SCHEMA = {"id": pl.Utf8, "entity_id": pl.Utf8, "authority": pl.Utf8, "program": pl.Utf8,
+              "start_date": pl.Utf8, "end_date": pl.Utf8, "note": pl.Utf8, "sources": pl.List(pl.Utf8)}
+ENTITY_REL_LABELS = "|".join(RELATION_LABELS.values())
+
+
+class EmbeddedStore:
+    def __init__(self, path: Path, read_only: bool = False):
+        import ladybug
+
+        self.path = Path(path)
+        self.url = str(self.path)
+        self._lock = threading.RLock()
+        try:
+            if not read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = ladybug.Database(str(self.path), read_only=read_only)
+            self._conn = ladybug.Connection(self._db)
+        except RuntimeError as e:
+            msg = str(e)
+            if "lock" in msg.lower():
+                raise StoreUnavailable(f"the embedded store {self.path} is in use by another ownerscope "
+                                       f"process (stop it, or use another --store)") from e
+            raise StoreUnavailable(f"cannot open the embedded store {self.path}: {msg}") from e
+        if not read_only:
+            for stmt in SCHEMA:
+                self._conn.execute(stmt)
+
+    # ------------------------------------------------------------------ plumbing
+    def _run(self, cypher: str, params: dict | None = None):
+        with self._lock:
+            try:
+                return self._conn.execute(cypher, params or {})
+            except RuntimeError as e:
+                raise StoreError(f"embedded store: {e}") from e
+
+    def _rows(self, cypher: str, params: dict | None = None) -> list[list]:
+        return self._run(cypher, params).get_all()
+
+    def _copy(self, table: str, frame: pl.DataFrame) -> None:
+        if frame.height == 0:
+            return
+        with self._lock:
+            try:
+                self._conn.execute(f"COPY {table} FROM frame")
+            except RuntimeError as e:
+                raise StoreError(f"embedded store bulk load into {table}: {e}") from e
+
+    def close(self) -> None:
+        with self._lock:
+            try:
+                self._conn.close()
+                self._db.close()
+            except Exception:  # closing twice is harmless
+                pass
+
+    def clear(self) -> None:
+        self._run("MATCH (e:Entity) DETACH DELETE e")
+        self._run("MATCH (d:Designation) DETACH DELETE d")
+        self._run("MATCH (r:Redirect) DELETE r")
+
+    # ------------------------------------------------------------------ writes
+    def upsert_entities(self, entities: Sequence[Entity]) -> int:
+        batch = dedupe(list(entities))
+        if not batch:
+            return 0
+        existing = {row[0]: R.entity_from_row(row) for row in self._rows(
+            "UNWIND $ids AS i MATCH (e:Entity {id: i}) RETURN e.id, e.type, e.name, e.aliases, e.country, "
+            "e.identifiers, e.notes, e.sources", {"ids": [e.id for e in batch]})}
+        new, updates = [], []
+        for ent in batch:
+            old = existing.get(ent.id)
+            (new if old is None else updates).append(ent if old is None else old.merged_with(ent))
+        if new:
+            frame = pl.DataFrame([R.entity_row(e) for e in new], schema=ENTITY_SCHEMA)
+            self._copy("Entity", frame)
+        if updates:
+            self._run("UNWIND $rows AS r MATCH (e:Entity {id: r.id}) SET e.type = r.type, e.name = r.name, "
+                      "e.aliases = CAST(r.aliases AS STRING[]), e.country = CAST(r.country AS STRING), "
+                      "e.identifiers = CAST(r.identifiers AS STRING[]), e.notes = CAST(r.notes AS STRING), "
+                      "e.sources = CAST(r.sources AS STRING[]), e.search = r.search",
+                      {"rows": [R.entity_row(e) for e in updates]})
+        return len(batch)
+
+    def upsert_relations(self, relations: Sequence[Relation]) -> int:
+        batch = dedupe(list(relations))
+        by_label: dict[str, list[Relation]] = {}
+        for rel in batch:
+            by_label.setdefault(RELATION_LABELS[rel.type], []).append(rel)
+        for label, rels in by_label.items():
+            keys = [{"s": r.source_id, "t": r.target_id, "id": r.id} for r in rels]
+            found = {row[0]: [Source.from_json(s) for s in row[1] or []] for row in self._rows(
+                f"UNWIND $rows AS k MATCH (a:Entity {{id: k.s}})-[x:{label}]->(b:Entity {{id: k.t}}) "
+                f"WHERE x.id = k.id RETURN x.id, x.sources", {"rows": keys})}
+            new = [r for r in rels if r.id not in found]
+            old = [r for r in rels if r.id in found]
+            if new:
+                frame = pl.DataFrame([R.relation_row(r) for r in new], schema=REL_SCHEMA)
+                self._copy(label, frame)
+            if old:
+                rows = []
+                for r in old:
+                    merged = Relation(**{**{k: getattr(r, k) for k in r.__dataclass_fields__},
+                                         "sources": found[r.id] + [s for s in r.sources if s not in found[r.id]]})
+                    rows.append(R.relation_row(merged))
+                self._run(f"UNWIND $rows AS r MATCH (a:Entity {{id: r.`from`}})-[x:{label}]->"
+                          f"(b:Entity {{id: r.`to`}}) WHERE x.id = r.id SET x.share = CAST(r.share AS DOUBLE), "
+                          "x.share_min = CAST(r.share_min AS DOUBLE), x.share_max = CAST(r.share_max AS DOUBLE), "
+                          "x.start_date = CAST(r.start_date AS STRING), x.end_date = CAST(r.end_date AS STRING), x.ended = r.ended, x.basis = r.basis, "
+                          "x.joint_group = r.joint_group, x.role = r.role, x.note = r.note, "
+                          "x.sources = r.sources", {"rows": rows})
+        return len(batch)
+
+    def upsert_designations(self, designations: Sequence[Designation]) -> int:
+        batch = dedupe(list(designations))
+        if not batch:
+            return 0
+        found = {row[0]: [Source.from_json(s) for s in row[1] or []] for row in self._rows(
+            "UNWIND $ids AS i MATCH (d:Designation {id: i}) RETURN d.id, d.sources",
+            {"ids": [d.id for d in batch]})}
+        new = [d for d in batch if d.id not in found]
+        old = [d for d in batch if d.id in found]
+        if new:
+            self._copy("Designation", pl.DataFrame([R.designation_row(d) for d in new], schema=DES_SCHEMA))
+            links = pl.DataFrame({"from": [d.entity_id for d in new], "to": [d.id for d in new]},
+                                 schema={"from": pl.Utf8, "to": pl.Utf8})
+            self._copy("LISTED", links)
+        if old:
+            rows = []
+            for d in old:
+                d = d.merged_with(Designation(d.entity_id, d.authority, d.program, d.start_date,
+                                              d.end_date, d.note, found[d.id] + d.sources))
+                rows.append(R.designation_row(d))
+            self._run("UNWIND $rows AS r MATCH (d:Designation {id: r.id}) SET d.end_date = CAST(r.end_date AS STRING), "
+                      "d.note = CAST(r.note AS STRING), d.sources = CAST(r.sources AS STRING[])", {"rows": rows})
+        return len(batch)
+
+    def add_redirects(self, pairs: Sequence[tuple[str, str]]) -> None:
+        if pairs:
+            self._run("UNWIND $rows AS r MERGE (x:Redirect {id: r.id}) SET x.target = r.target",
+                      {"rows": [{"id": a, "target": b} for a, b in pairs]})
+
+    # ------------------------------------------------------------------ reads
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return set()
+        return {r[0] for r in self._rows("UNWIND $ids AS i MATCH (e:Entity {id: i}) RETURN e.id", {"ids": ids})}
+
+    def resolve_id(self, entity_id: str) -> str | None:
+        if self.existing_ids([entity_id]):
+            return entity_id
+        rows = self._rows("MATCH (r:Redirect {id: $id}) RETURN r.target", {"id": entity_id})
+        return rows[0][0] if rows else None
+
+    def _authorities(self, ids: list[str]) -> dict[str, list[str]]:
+        rows = self._rows("UNWIND $ids AS i MATCH (e:Entity {id: i})-[:LISTED]->(d:Designation) "
+                          "RETURN e.id, collect(DISTINCT d.authority)", {"ids": ids})
+        return {r[0]: sorted(r[1]) for r in rows}
+
+    def get_entity(self, entity_id: str) -> dict | None:
+        eid = self.resolve_id(entity_id)
+        if eid is None:
+            return None
+        row = self._rows("MATCH (e:Entity {id: $id}) RETURN e.id, e.type, e.name, e.aliases, e.country, "
+                         "e.identifiers, e.notes, e.sources", {"id": eid})[0]
+        ent = R.entity_from_row(row)
+        des = [R.designation_from_row(r) for r in self._rows(
+            "MATCH (e:Entity {id: $id})-[:LISTED]->(d:Designation) RETURN d.id, d.entity_id, d.authority, "
+            "d.program, d.start_date, d.end_date, d.note, d.sources", {"id": eid})]
+        rels = []
+        for direction, pattern in (("out", "(e:Entity {id: $id})-[r]->(o:Entity)"),
+                                   ("in", "(e:Entity {id: $id})<-[r]-(o:Entity)")):
+            for row in self._rows(f"MATCH {pattern} RETURN label(r), {R.REL_RETURN}, o.id, o.name, o.type",
+                                  {"id": eid}):
+                rels.append(R.relation_view(row, direction))
+        return R.entity_detail(ent, des, rels)
+
+    def neighbours(self, entity_id: str, types: Sequence[str] | None = None, direction: str = "both",
+                   limit: int = 200) -> Subgraph:
+        eid = self.resolve_id(entity_id)
+        if eid is None:
+            return Subgraph()
+        labels = "|".join(RELATION_LABELS[t] for t in types) if types else ENTITY_REL_LABELS
+        rows = []
+        for d in ("out", "in") if direction == "both" else (direction,):
+            arrow = f"-[r:{labels}]->" if d == "out" else f"<-[r:{labels}]-"
+            for row in self._rows(f"MATCH (e:Entity {{id: $id}}){arrow}(o:Entity) RETURN label(r), "
+                                  f"{R.REL_RETURN}, o.id, o.name, o.type, o.country LIMIT $lim",
+                                  {"id": eid, "lim": limit + 1}):
+                n = len(R.REL_FIELDS) + 1
+                ends = (eid, row[n]) if d == "out" else (row[n], eid)
+                rows.append(row[:n] + list(ends) + row[n:])
+        truncated = len(rows) > limit
+        rows = rows[:limit]
+        center = self._rows("MATCH (e:Entity {id: $id}) RETURN e.id, e.name, e.type, e.country", {"id": eid})
+        nodes = {r[0]: R.node_view(r[0], r[1], r[2], r[3]) for r in center}
+        edges = []
+        n = len(R.REL_FIELDS) + 1
+        for row in rows:
+            edges.append(R.edge_view(row[0], row[1:n], row[n], row[n + 1]))
+            o = row[n + 2:]
+            nodes.setdefault(o[0], R.node_view(*o))
+        auth = self._authorities(list(nodes))
+        for nid, node in nodes.items():
+            node["authorities"] = auth.get(nid, [])
+        return Subgraph(list(nodes.values()), edges, truncated)
+
+    def shortest_paths(self, a: str, b: str, max_hops: int = 6, limit: int = 5) -> list[Subgraph]:
+        ia, ib = self.resolve_id(a), self.resolve_id(b)
+        if ia is None or ib is None or ia == ib:
+            return []
+        hops = max(1, min(int(max_hops), 12))
+        rows = self._rows(f"MATCH p = (a:Entity {{id: $a}})-[:{ENTITY_REL_LABELS}* ALL SHORTEST 1..{hops}]-"
+                          f"(b:Entity {{id: $b}}) RETURN nodes(p), rels(p) LIMIT $lim",
+                          {"a": ia, "b": ib, "lim": limit})
+        out = []
+        for nodes, rels in rows:
+            offs = {(n["_ID"]["table"], n["_ID"]["offset"]): n["id"] for n in nodes}
+            nv = [R.node_view(n["id"], n["name"], n["type"], n["country"]) for n in nodes]
+            auth = self._authorities([n["id"] for n in nv])
+            for node in nv:
+                node["authorities"] = auth.get(node["id"], [])
+            ev = []
+            for r in rels:
+                src = offs[(r["_SRC"]["table"], r["_SRC"]["offset"])]
+                dst = offs[(r["_DST"]["table"], r["_DST"]["offset"])]
+                ev.append(R.edge_view(r["_LABEL"], [r.get(f) for f in R.REL_FIELDS], src, dst))
+            out.append(Subgraph(nv, ev))
+        return out
+
+    def ownership_frame(self) -> pl.DataFrame:
+        frames = []
+        for rtype in ("ownership", "control"):
+            label = RELATION_LABELS[rtype]
+            res = self._run(f"MATCH (a:Entity)-[r:{label}]->(b:Entity) RETURN r.id AS id, a.id AS source, "
+                            f"b.id AS target, '{rtype}' AS type, r.share AS share, r.share_min AS share_min, "
+                            "r.share_max AS share_max, r.start_date AS start_date, r.end_date AS end_date, "
+                            "r.ended AS ended, r.basis AS basis, r.joint_group AS joint_group, r.note AS note, "
+                            "r.sources AS sources")
+            frames.append(R.normalise_frame(res.get_as_pl(), R.OWNERSHIP_SCHEMA))
+        return pl.concat(frames)
+
+    def designation_frame(self) -> pl.DataFrame:
+        res = self._run("MATCH (e:Entity)-[:LISTED]->(d:Designation) RETURN d.id AS id, e.id AS entity_id, "
+                        "d.authority AS authority, d.program AS program, d.start_date AS start_date, "
+                        "d.end_date AS end_date, d.sources AS sources")
+        return R.normalise_frame(res.get_as_pl(), R.DESIGNATION_SCHEMA)
+
+    def entity_frame(self, ids: Sequence[str] | None = None) -> pl.DataFrame:
+        if ids is None:
+            res = self._run("MATCH (e:Entity) RETURN e.id AS id, e.type AS type, e.name AS name, "
+                            "e.country AS country")
+        else:
+            res = self._run("UNWIND $ids AS i MATCH (e:Entity {id: i}) RETURN e.id AS id, e.type AS type, "
+                            "e.name AS name, e.country AS country", {"ids": list(ids)})
+        return R.normalise_frame(res.get_as_pl(), R.ENTITY_FRAME_SCHEMA)
+
+    def search(self, text: str, limit: int = 20) -> list[dict]:
+        tokens = norm(text).split()
+        if not tokens:
+            return []
+        where = " AND ".join(f"e.search CONTAINS $t{i}" for i in range(len(tokens)))
+        params: dict[str, Any] = {f"t{i}": t for i, t in enumerate(tokens)}
+        params["lim"] = max(limit * 10, 200)
+        rows = self._rows(f"MATCH (e:Entity) WHERE {where} RETURN e.id, e.name, e.type, e.country, e.aliases "
+                          f"LIMIT $lim", params)
+        exact = self.resolve_id(text.strip())
+        if exact and all(r[0] != exact for r in rows):
+            rows += self._rows("MATCH (e:Entity {id: $id}) RETURN e.id, e.name, e.type, e.country, e.aliases",
+                               {"id": exact})
+        hits = R.rank_hits(text, rows, exact)[:limit]
+        auth = self._authorities([h["id"] for h in hits])
+        for h in hits:
+            h["authorities"] = auth.get(h["id"], [])
+        return hits
+
+    def counts(self) -> dict:
+        ents = dict(self._rows("MATCH (e:Entity) RETURN e.type, count(*)"))
+        rels = {}
+        for rtype, label in RELATION_LABELS.items():
+            n = self._rows(f"MATCH ()-[r:{label}]->() RETURN count(*)")[0][0]
+            if n:
+                rels[rtype] = n
+        des = dict(self._rows("MATCH (d:Designation) RETURN d.authority, count(*)"))
+        return {"entities": dict(sorted(ents.items())), "relations": dict(sorted(rels.items())),
+                "designations": dict(sorted(des.items()))}
+
+    def query(self, cypher: str, params: dict | None = None, limit: int | None = None,
+              timeout_s: float | None = None) -> QueryResult:
+        limit = limit or 1000
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute("BEGIN TRANSACTION READ ONLY")
+            except RuntimeError as e:
+                raise StoreError(f"embedded store: {e}") from e
+            try:
+                if timeout_s:
+                    conn.set_query_timeout(int(timeout_s * 1000))
+                try:
+                    res = conn.execute(cypher, params or {})
+                except RuntimeError as e:
+                    msg = str(e)
+                    if "read-only" in msg.lower() or "read only" in msg.lower():
+                        raise ReadOnlyViolation("this console is read-only: the query would write") from e
+                    if "interrupt" in msg.lower() or "timeout" in msg.lower():
+                        raise QueryError(f"the query ran past the {timeout_s:g} s limit") from e
+                    raise QueryError(msg.splitlines()[0]) from e
+                if isinstance(res, list):
+                    res = res[-1]
+                columns = res.get_column_names()
+                rows = []
+                truncated = False
+                while res.has_next():
+                    if len(rows) >= limit:
+                        truncated = True
+                        break
+                    rows.append([R.plain(v) for v in res.get_next()])
+                return QueryResult(columns, rows, truncated)
+            finally:
+                if timeout_s:
+                    conn.set_query_timeout(0)
+                try:
+                    conn.execute("ROLLBACK")
+                except RuntimeError:
+                    pass

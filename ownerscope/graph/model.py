@@ -1,0 +1,170 @@
+"""Typed records with deterministic ids: Entity, Relation, Designation, Source.
+
+Ids are derived from source keys only, so re-ingesting the same file gives the same ids and upserts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+ENTITY_TYPES = ("person", "company", "organization", "vessel", "public_body", "legal_entity", "airplane",
+                "unknown")
+# the CSV bundle accepts these (DESIGN.md); adapters may also produce airplane / unknown placeholders
+CSV_ENTITY_TYPES = ENTITY_TYPES[:6]
+
+# relation type -> relationship label in the stores
+RELATION_LABELS = {
+    "ownership": "OWNS",
+    "control": "CONTROLS",
+    "directorship": "DIRECTS",
+    "family": "FAMILY",
+    "associate": "ASSOCIATE",
+    "facilitation": "FACILITATES",
+    "linked": "LINKED",
+    "possible_same_as": "POSSIBLE_SAME_AS",
+}
+LABEL_RELATIONS = {v: k for k, v in RELATION_LABELS.items()}
+RELATION_TYPES = tuple(RELATION_LABELS)
+CSV_RELATION_TYPES = RELATION_TYPES[:7]
+UNDIRECTED = {"family", "associate", "linked", "possible_same_as"}
+
+
+def stable_id(prefix: str, *parts: object) -> str:
+    raw = "\x1f".join("" if p is None else str(p) for p in parts)
+    return f"{prefix}-{hashlib.sha1(raw.encode('utf-8')).hexdigest()[:20]}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact comes from: the dataset it was loaded from, the record in it and a URL."""
+
+    dataset: str
+    record_id: str = ""
+    url: str = ""
+
+    def to_json(self) -> str:
+        return json.dumps({"dataset": self.dataset, "record_id": self.record_id, "url": self.url},
+                          ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, raw: str) -> "Source":
+        d = json.loads(raw)
+        return cls(d.get("dataset", ""), d.get("record_id", ""), d.get("url", ""))
+
+
+def merge_sources(*groups: list[Source]) -> list[Source]:
+    seen: dict[Source, None] = {}
+    for group in groups:
+        for s in group:
+            seen.setdefault(s, None)
+    return list(seen)
+
+
+def _merge_list(a: list[str], b: list[str]) -> list[str]:
+    return list(dict.fromkeys([*a, *b]))
+
+
+@dataclass
+class Entity:
+    id: str
+    type: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    country: str | None = None
+    identifiers: list[str] = field(default_factory=list)  # "scheme:value"
+    notes: str | None = None
+    sources: list[Source] = field(default_factory=list)
+
+    def merged_with(self, other: "Entity") -> "Entity":
+        """Combine two records of the same id: the newer one wins scalar fields, lists are united."""
+        aliases = _merge_list(self.aliases, other.aliases)
+        name = other.name or self.name
+        if self.name and self.name != name and self.name not in aliases:
+            aliases.append(self.name)
+        aliases = [a for a in aliases if a != name]
+        return Entity(
+            id=self.id, type=other.type or self.type, name=name, aliases=aliases,
+            country=other.country or self.country,
+            identifiers=_merge_list(self.identifiers, other.identifiers),
+            notes=other.notes or self.notes,
+            sources=merge_sources(self.sources, other.sources),
+        )
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["sources"] = [asdict(s) for s in self.sources]
+        return d
+
+
+@dataclass
+class Relation:
+    """A directed link: `source_id` owns / controls / directs / facilitates `target_id`."""
+
+    source_id: str
+    target_id: str
+    type: str
+    share: float | None = None
+    share_min: float | None = None
+    share_max: float | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    ended: bool = False  # known to have ended, date unknown
+    basis: str | None = None
+    joint_group: str | None = None
+    role: str | None = None
+    note: str | None = None
+    sources: list[Source] = field(default_factory=list)
+    key: str | None = None  # an extra source key when one source gives several links of one kind
+
+    @property
+    def id(self) -> str:
+        return stable_id("rel", self.source_id, self.target_id, self.type, self.start_date, self.role,
+                         self.basis, self.joint_group, self.key)
+
+    def merged_with(self, other: "Relation") -> "Relation":
+        d = {k: getattr(other, k) for k in self.__dataclass_fields__}
+        d["sources"] = merge_sources(self.sources, other.sources)
+        return Relation(**d)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["id"] = self.id
+        d["sources"] = [asdict(s) for s in self.sources]
+        return d
+
+
+@dataclass
+class Designation:
+    entity_id: str
+    authority: str
+    program: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    note: str | None = None
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return stable_id("des", self.entity_id, self.authority, self.program, self.start_date)
+
+    def merged_with(self, other: "Designation") -> "Designation":
+        d = {k: getattr(other, k) for k in self.__dataclass_fields__}
+        d["sources"] = merge_sources(self.sources, other.sources)
+        return Designation(**d)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["id"] = self.id
+        d["sources"] = [asdict(s) for s in self.sources]
+        return d
+
+
+def dedupe(records: list) -> list:
+    """Merge records sharing an id inside one batch (later ones win), keeping first-seen order."""
+    out: dict[str, object] = {}
+    for r in records:
+        prev = out.get(r.id)
+        out[r.id] = r if prev is None else prev.merged_with(r)
+    return list(out.values())

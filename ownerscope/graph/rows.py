@@ -1,0 +1,129 @@
+"""Conversions between model records, store rows and the views the CLI and UI show. Shared by backends."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+import polars as pl
+from rapidfuzz import fuzz
+
+from ..text import norm, search_text
+from .model import LABEL_RELATIONS, Designation, Entity, Relation, Source
+
+REL_FIELDS = ("id", "share", "share_min", "share_max", "start_date", "end_date", "ended", "basis",
+              "joint_group", "role", "note", "sources")
+REL_RETURN = ", ".join(f"r.{f}" for f in REL_FIELDS)
+
+OWNERSHIP_SCHEMA = {"id": pl.Utf8, "source": pl.Utf8, "target": pl.Utf8, "type": pl.Utf8,
+                    "share": pl.Float64, "share_min": pl.Float64, "share_max": pl.Float64,
+                    "start_date": pl.Utf8, "end_date": pl.Utf8, "ended": pl.Boolean, "basis": pl.Utf8,
+                    "joint_group": pl.Utf8, "note": pl.Utf8, "sources": pl.List(pl.Utf8)}
+DESIGNATION_SCHEMA = {"id": pl.Utf8, "entity_id": pl.Utf8, "authority": pl.Utf8, "program": pl.Utf8,
+                      "start_date": pl.Utf8, "end_date": pl.Utf8, "sources": pl.List(pl.Utf8)}
+ENTITY_FRAME_SCHEMA = {"id": pl.Utf8, "type": pl.Utf8, "name": pl.Utf8, "country": pl.Utf8}
+
+
+def normalise_frame(frame: pl.DataFrame | None, schema: dict) -> pl.DataFrame:
+    """Give a frame exactly the schema's columns and types, whatever the backend returned."""
+    if frame is None or frame.height == 0:
+        return pl.DataFrame(schema=schema)
+    return frame.select([pl.col(c).cast(t) for c, t in schema.items()])
+
+
+def frame_from_records(records: list[dict], schema: dict) -> pl.DataFrame:
+    if not records:
+        return pl.DataFrame(schema=schema)
+    return pl.DataFrame(records, schema=schema)
+
+
+def entity_row(e: Entity) -> dict:
+    return {"id": e.id, "type": e.type, "name": e.name, "aliases": list(e.aliases), "country": e.country,
+            "identifiers": list(e.identifiers), "notes": e.notes,
+            "sources": [s.to_json() for s in e.sources],
+            "search": search_text(e.name, e.aliases, e.identifiers)}
+
+
+def entity_from_row(row: list) -> Entity:
+    return Entity(id=row[0], type=row[1], name=row[2], aliases=list(row[3] or []), country=row[4],
+                  identifiers=list(row[5] or []), notes=row[6],
+                  sources=[Source.from_json(s) for s in row[7] or []])
+
+
+def relation_row(r: Relation) -> dict:
+    return {"from": r.source_id, "to": r.target_id, "id": r.id, "share": r.share, "share_min": r.share_min,
+            "share_max": r.share_max, "start_date": r.start_date, "end_date": r.end_date,
+            "ended": bool(r.ended), "basis": r.basis, "joint_group": r.joint_group, "role": r.role,
+            "note": r.note, "sources": [s.to_json() for s in r.sources]}
+
+
+def designation_row(d: Designation) -> dict:
+    return {"id": d.id, "entity_id": d.entity_id, "authority": d.authority, "program": d.program,
+            "start_date": d.start_date, "end_date": d.end_date, "note": d.note,
+            "sources": [s.to_json() for s in d.sources]}
+
+
+def designation_from_row(row: list) -> dict:
+    return {"id": row[0], "entity_id": row[1], "authority": row[2], "program": row[3],
+            "start_date": row[4], "end_date": row[5], "note": row[6],
+            "sources": [_source_dict(s) for s in row[7] or []]}
+
+
+def _source_dict(raw: str) -> dict:
+    s = Source.from_json(raw)
+    return {"dataset": s.dataset, "record_id": s.record_id, "url": s.url}
+
+
+def relation_view(row: list, direction: str) -> dict:
+    """row: label, REL_FIELDS..., other id, other name, other type."""
+    label = row[0]
+    vals = dict(zip(REL_FIELDS, row[1:1 + len(REL_FIELDS)]))
+    other = row[1 + len(REL_FIELDS):]
+    vals["sources"] = [_source_dict(s) for s in vals["sources"] or []]
+    return {"type": LABEL_RELATIONS.get(label, label.lower()), "direction": direction,
+            "other": other[0], "other_name": other[1], "other_type": other[2], **vals}
+
+
+def edge_view(label: str, values: list, source: str, target: str) -> dict:
+    vals = dict(zip(REL_FIELDS, values))
+    vals["sources"] = [_source_dict(s) for s in vals["sources"] or []]
+    return {"type": LABEL_RELATIONS.get(label, label.lower()), "source": source, "target": target, **vals}
+
+
+def node_view(nid: str, name: str, ntype: str, country: str | None) -> dict:
+    return {"id": nid, "name": name, "type": ntype, "country": country, "authorities": []}
+
+
+def entity_detail(ent: Entity, designations: list[dict], relations: list[dict]) -> dict:
+    designations = sorted(designations, key=lambda d: (d["authority"], d["program"] or "", d["start_date"] or ""))
+    relations = sorted(relations, key=lambda r: (r["direction"], r["type"], r["other_name"] or ""))
+    return {"id": ent.id, "type": ent.type, "name": ent.name, "aliases": ent.aliases, "country": ent.country,
+            "identifiers": ent.identifiers, "notes": ent.notes, "designations": designations,
+            "relations": relations,
+            "sources": [{"dataset": s.dataset, "record_id": s.record_id, "url": s.url} for s in ent.sources]}
+
+
+def rank_hits(text: str, rows: list[list], exact: str | None) -> list[dict]:
+    q = norm(text)
+    hits = []
+    for rid, name, etype, country, aliases in rows:
+        names = [name] + list(aliases or [])
+        score = max(fuzz.WRatio(q, norm(n)) for n in names)
+        if rid == exact:
+            score = 101.0
+        hits.append({"id": rid, "name": name, "type": etype, "country": country, "score": round(score, 1)})
+    hits.sort(key=lambda h: (-h["score"], len(h["name"] or ""), h["id"]))
+    return hits
+
+
+def plain(value: Any) -> Any:
+    """A JSON-friendly copy of a value a backend returned."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items() if not str(k).startswith("_") or k == "_LABEL"}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)

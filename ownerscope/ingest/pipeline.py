@@ -1,0 +1,193 @@
+"""Batching, provenance, idempotent upserts, quarantine and progress for every adapter.
+
+Rows read = rows stored + rows quarantined (+ rows skipped on purpose, each with its reason). Entities
+are flushed before the relations and designations that point at them; a relation or designation whose
+entity is in neither the store nor this run is quarantined with its line, the rest still loads.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..graph.model import Designation, Entity, Relation
+from ..graph.store import GraphStore
+from .records import Parsed, Rejected, Skipped
+
+DEFAULT_BATCH = 20_000
+
+
+@dataclass
+class IngestReport:
+    dataset: str
+    read: int = 0
+    stored: int = 0
+    quarantined: int = 0
+    skipped: int = 0
+    by_kind: Counter = field(default_factory=Counter)
+    skipped_reasons: Counter = field(default_factory=Counter)
+    rejects: list[Rejected] = field(default_factory=list)  # the first few, for the console
+    quarantine_path: Path | None = None
+    seconds: float = 0.0
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def balanced(self) -> bool:
+        return self.read == self.stored + self.quarantined + self.skipped
+
+    def summary(self) -> str:
+        kinds = ", ".join(f"{n:,} {k}" for k, n in sorted(self.by_kind.items())) or "nothing"
+        rate = self.read / self.seconds if self.seconds > 0 else 0.0
+        line = (f"{self.dataset}: read {self.read:,} rows, stored {self.stored:,} ({kinds}), "
+                f"quarantined {self.quarantined:,}")
+        if self.skipped:
+            why = "; ".join(f"{n:,} {r}" for r, n in self.skipped_reasons.most_common(4))
+            line += f", skipped {self.skipped:,} ({why})"
+        line += f" in {self.seconds:.1f} s ({rate:,.0f} rows/s)"
+        return line
+
+    def to_dict(self) -> dict:
+        return {"dataset": self.dataset, "read": self.read, "stored": self.stored,
+                "quarantined": self.quarantined, "skipped": self.skipped, "by_kind": dict(self.by_kind),
+                "quarantine_file": str(self.quarantine_path) if self.quarantine_path else None,
+                "seconds": round(self.seconds, 3)}
+
+
+class Quarantine:
+    """Writes rejected rows, one JSON object a line, opened on the first reject only."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._fh = None
+
+    def write(self, rej: Rejected) -> None:
+        if self._fh is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = self.path.open("w", encoding="utf-8")
+        self._fh.write(json.dumps({"file": rej.file, "line": rej.line, "reason": rej.reason,
+                                   "record": rej.raw}, ensure_ascii=False, default=str) + "\n")
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+    @property
+    def used(self) -> bool:
+        return self._fh is not None
+
+
+def default_quarantine_path(home: Path, dataset: str) -> Path:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in dataset)
+    return home / "quarantine" / f"{safe}-{stamp}.jsonl"
+
+
+class Pipeline:
+    def __init__(self, store: GraphStore, dataset: str, quarantine_path: Path,
+                 batch_size: int = DEFAULT_BATCH, on_progress: Callable[[int], None] | None = None,
+                 keep_rejects: int = 50):
+        self.store = store
+        self.report = IngestReport(dataset)
+        self.quarantine = Quarantine(quarantine_path)
+        self.batch_size = batch_size
+        self.on_progress = on_progress
+        self.keep_rejects = keep_rejects
+        self._entities: list[Parsed] = []
+        self._links: list[Parsed] = []  # relations and designations
+        self._known: set[str] = set()
+        self._pending: list[Parsed] = []  # links whose entity may still come later in the stream
+
+    # ------------------------------------------------------------------ intake
+    def run(self, items: Iterable[Parsed | Rejected | Skipped]) -> IngestReport:
+        start = time.perf_counter()
+        try:
+            for item in items:
+                self.report.read += 1
+                if isinstance(item, Rejected):
+                    self._reject(item)
+                elif isinstance(item, Skipped):
+                    self.report.skipped += 1
+                    self.report.skipped_reasons[item.reason] += 1
+                elif isinstance(item.record, Entity):
+                    self._entities.append(item)
+                    if len(self._entities) >= self.batch_size:
+                        self._flush_entities()
+                else:
+                    self._links.append(item)
+                    if len(self._links) >= self.batch_size:
+                        self._flush_links()
+                if self.on_progress and self.report.read % 1000 == 0:
+                    self.on_progress(self.report.read)
+            self._flush_links()
+            self._links, self._pending = self._pending, []
+            self._flush_links(final=True)
+        finally:
+            self.quarantine.close()
+            self.report.seconds = time.perf_counter() - start
+        if self.quarantine.used:
+            self.report.quarantine_path = self.quarantine.path
+        if self.on_progress:
+            self.on_progress(self.report.read)
+        return self.report
+
+    def _reject(self, rej: Rejected) -> None:
+        self.report.quarantined += 1
+        self.quarantine.write(rej)
+        if len(self.report.rejects) < self.keep_rejects:
+            self.report.rejects.append(rej)
+
+    # ------------------------------------------------------------------ flushing
+    def _flush_entities(self) -> None:
+        if not self._entities:
+            return
+        batch = self._entities
+        self._entities = []
+        self.store.upsert_entities([p.record for p in batch])
+        for p in batch:
+            self._known.add(p.record.id)
+        self.report.stored += len(batch)
+        self.report.by_kind["entities"] += len(batch)
+
+    def _flush_links(self, final: bool = False) -> None:
+        self._flush_entities()
+        if not self._links:
+            return
+        batch = self._links
+        self._links = []
+        wanted = set()
+        for p in batch:
+            r = p.record
+            ids = (r.source_id, r.target_id) if isinstance(r, Relation) else (r.entity_id,)
+            wanted.update(i for i in ids if i not in self._known)
+        if wanted:
+            found = self.store.existing_ids(wanted)
+            self._known.update(found)
+        relations: list[Relation] = []
+        designations: list[Designation] = []
+        for p in batch:
+            r = p.record
+            ids = (r.source_id, r.target_id) if isinstance(r, Relation) else (r.entity_id,)
+            missing = [i for i in ids if i not in self._known]
+            if missing and not final:
+                self._pending.append(p)
+                continue
+            if missing:
+                what = "relation" if isinstance(r, Relation) else "designation"
+                self._reject(Rejected(p.file, p.line, f"{what} refers to unknown entity "
+                                      f"{', '.join(repr(m) for m in missing)}", r.to_dict()))
+                continue
+            (relations if isinstance(r, Relation) else designations).append(r)
+        if relations:
+            self.store.upsert_relations(relations)
+            self.report.stored += len(relations)
+            self.report.by_kind["relations"] += len(relations)
+        if designations:
+            self.store.upsert_designations(designations)
+            self.report.stored += len(designations)
+            self.report.by_kind["designations"] += len(designations)

@@ -1,0 +1,34 @@
+"""What adapters yield: a parsed model record with where it came from, or a rejected row with its reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..graph.model import Designation, Entity, Relation
+
+
+@dataclass
+class Parsed:
+    record: Entity | Relation | Designation
+    file: str
+    line: int
+
+
+@dataclass
+class Rejected:
+    file: str
+    line: int
+    reason: str
+    raw: Any = None
+
+
+@dataclass
+class Skipped:
+    """A source row that is read and deliberately not stored (e.g. an Address in an FtM export).
+
+    It still counts: rows read = stored + quarantined + skipped, and the summary says why."""
+
+    file: str
+    line: int
+    reason: str
