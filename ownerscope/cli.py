@@ -251,6 +251,26 @@ def demo(host: str = typer.Option("127.0.0.1", "--host"),
         serve_app(str(path), host=host, port=port)
 
 
+# Commands that live with their package register themselves here: register(app, friendly).
+_COMMAND_MODULES = ("ownerscope.exposure.commands", "ownerscope.ingest.resolve_commands")
+
+
+def _register_commands() -> None:
+    import importlib
+
+    for name in _COMMAND_MODULES:
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name != name:
+                raise
+            continue
+        mod.register(app, friendly)
+
+
+_register_commands()
+
+
 def run() -> None:
     app()
 
