@@ -1,0 +1,1 @@
+"""The Dash web app: pages own their layout and callbacks; component ids live in ids.py."""

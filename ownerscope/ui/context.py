@@ -1,0 +1,27 @@
+"""The one store the running app reads, opened by serve_app() and shared by the pages."""
+
+from __future__ import annotations
+
+from ..graph.store import GraphStore
+from ..settings import Settings, load_settings
+
+_store: GraphStore | None = None
+_settings: Settings | None = None
+
+
+def set_store(store: GraphStore) -> None:
+    global _store
+    _store = store
+
+
+def store() -> GraphStore:
+    if _store is None:
+        raise RuntimeError("the app has no store: start it with ownerscope serve")
+    return _store
+
+
+def settings() -> Settings:
+    global _settings
+    if _settings is None:
+        _settings = load_settings()
+    return _settings

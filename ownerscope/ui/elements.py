@@ -1,0 +1,122 @@
+"""Turn store subgraphs into Cytoscape elements and styles (no Dash here, so it is easy to test)."""
+
+from __future__ import annotations
+
+from ..graph.store import Subgraph
+
+# fill colours: listed by a sanctions authority (red), export controls only (amber), none (by type)
+TYPE_COLOURS = {"person": "#4e79a7", "company": "#59a14f", "organization": "#76b7b2",
+                "public_body": "#9c755f", "legal_entity": "#8cd17d", "vessel": "#b07aa1",
+                "airplane": "#b07aa1", "unknown": "#bab0ac"}
+LISTED_COLOUR = "#d62728"
+CONTROLS_ONLY_COLOUR = "#f28e2b"
+EXPORT_CONTROL_PREFIXES = ("us-bis",)
+
+
+def node_class(authorities: list[str]) -> str:
+    sanctions = [a for a in authorities if not a.startswith(EXPORT_CONTROL_PREFIXES)]
+    if sanctions:
+        return "listed"
+    if authorities:
+        return "controlled"
+    return "plain"
+
+
+def share_label(e: dict) -> str:
+    if e.get("share") is not None:
+        return f"{e['share']:g}%"
+    lo, hi = e.get("share_min"), e.get("share_max")
+    if lo is not None or hi is not None:
+        return f"{'' if lo is None else f'{lo:g}'}–{'' if hi is None else f'{hi:g}'}%"
+    if e["type"] == "ownership":
+        return "?%"
+    return e.get("role") or e.get("basis") or ""
+
+
+def to_elements(graph: dict) -> list[dict]:
+    """graph: {"nodes": {id: node}, "edges": {key: edge}, "expanded": [ids], "focus": id}."""
+    expanded = set(graph.get("expanded", []))
+    focus = graph.get("focus")
+    elements = []
+    for n in graph["nodes"].values():
+        auth = n.get("authorities", [])
+        label = n["name"] or n["id"]
+        if auth:
+            label += "\n[" + ", ".join(a.upper() for a in auth) + "]"
+        classes = [n.get("type") or "unknown", node_class(auth)]
+        if n["id"] in expanded:
+            classes.append("expanded")
+        if n["id"] == focus:
+            classes.append("focus")
+        elements.append({"data": {"id": n["id"], "label": label, "name": n["name"], "type": n.get("type"),
+                                  "authorities": auth,
+                                  "colour": TYPE_COLOURS.get(n.get("type"), "#bab0ac")},
+                         "classes": " ".join(classes)})
+    for key, e in graph["edges"].items():
+        classes = [e["type"]]
+        if e.get("ended") or e.get("end_date"):
+            classes.append("ended")
+        elements.append({"data": {"id": key, "source": e["source"], "target": e["target"],
+                                  "type": e["type"], "label": share_label(e)},
+                         "classes": " ".join(classes)})
+    return elements
+
+
+def add_subgraph(graph: dict, sub: Subgraph, cap: int) -> tuple[dict, int]:
+    """Merge a subgraph into the graph state, up to `cap` nodes; return the state and nodes left out."""
+    nodes = dict(graph.get("nodes", {}))
+    edges = dict(graph.get("edges", {}))
+    left_out = 0
+    for n in sub.nodes:
+        if n["id"] in nodes:
+            continue
+        if len(nodes) >= cap:
+            left_out += 1
+            continue
+        nodes[n["id"]] = n
+    for e in sub.edges:
+        if e["source"] in nodes and e["target"] in nodes:
+            edges[f"{e['id']}"] = e
+    return {**graph, "nodes": nodes, "edges": edges}, left_out
+
+
+def pick_layout(graph: dict, choice: str) -> dict:
+    if choice == "auto":
+        edges = list(graph.get("edges", {}).values())
+        owning = sum(1 for e in edges if e["type"] in ("ownership", "control"))
+        choice = "hierarchy" if edges and owning * 2 >= len(edges) else "force"
+    if choice == "hierarchy":
+        return {"name": "dagre", "rankDir": "TB", "nodeSep": 130, "rankSep": 110, "edgeSep": 20, "animate": False,
+                "fit": True, "padding": 30}
+    if choice == "concentric":
+        return {"name": "concentric", "animate": False, "fit": True, "padding": 30}
+    return {"name": "cose", "animate": False, "fit": True, "padding": 30, "nodeRepulsion": 9000,
+            "idealEdgeLength": 120, "randomize": False}
+
+
+STYLESHEET = [
+    {"selector": "node", "style": {
+        "label": "data(label)", "text-wrap": "wrap", "text-max-width": "130px", "font-size": "10px",
+        "text-valign": "bottom", "text-margin-y": "4px", "background-color": "data(colour)",
+        "width": 28, "height": 28, "border-width": 2, "border-color": "#ffffff", "color": "#222"}},
+    {"selector": "node.person", "style": {"shape": "ellipse"}},
+    {"selector": "node.company, node.legal_entity", "style": {"shape": "round-rectangle"}},
+    {"selector": "node.organization, node.public_body", "style": {"shape": "hexagon"}},
+    {"selector": "node.vessel, node.airplane", "style": {"shape": "diamond"}},
+    {"selector": "node.listed", "style": {"background-color": LISTED_COLOUR, "border-color": "#7f0000"}},
+    {"selector": "node.controlled", "style": {"background-color": CONTROLS_ONLY_COLOUR}},
+    {"selector": "node.expanded", "style": {"border-width": 3, "border-color": "#333"}},
+    {"selector": "node.focus", "style": {"width": 38, "height": 38, "font-weight": "bold"}},
+    {"selector": "node:selected", "style": {"border-color": "#1f77b4", "border-width": 4}},
+    {"selector": "edge", "style": {
+        "curve-style": "bezier", "target-arrow-shape": "triangle", "width": 1.5, "line-color": "#999",
+        "target-arrow-color": "#999", "label": "data(label)", "font-size": "9px", "color": "#555",
+        "text-background-color": "#fff", "text-background-opacity": 0.8, "text-background-padding": "2px"}},
+    {"selector": "edge.ownership", "style": {"width": 3, "line-color": "#333", "target-arrow-color": "#333"}},
+    {"selector": "edge.control", "style": {"line-style": "dashed", "width": 2.5, "line-color": "#c0392b",
+                                           "target-arrow-color": "#c0392b"}},
+    {"selector": "edge.family, edge.associate, edge.linked, edge.possible_same_as",
+     "style": {"line-style": "dotted", "target-arrow-shape": "none"}},
+    {"selector": "edge.ended", "style": {"opacity": 0.35}},
+    {"selector": "edge.proof", "style": {"line-color": "#d62728", "target-arrow-color": "#d62728", "width": 5}},
+]

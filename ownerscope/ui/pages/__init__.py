@@ -1,0 +1,1 @@
+"""Pages of the web app. Each module has register(), which registers its page and callbacks."""

@@ -1,0 +1,173 @@
+"""Explore: search, the graph canvas, click a node to expand it, details of the selected entity."""
+
+from __future__ import annotations
+
+import dash
+import dash_cytoscape as cyto
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from ...errors import OwnerscopeError
+from .. import context, ids
+from ..elements import STYLESHEET, add_subgraph, pick_layout, share_label, to_elements
+
+EMPTY = {"nodes": {}, "edges": {}, "expanded": [], "focus": None}
+
+
+def layout(**_):
+    return html.Div(className="explore", children=[
+        html.Div(className="sidebar", children=[
+            dcc.Input(id=ids.SEARCH, type="search", placeholder="Search a name, alias or id…",
+                      debounce=0.3, className="search", autoFocus=True),
+            html.Div(id=ids.HITS, className="hits"),
+            html.Div(className="controls", children=[
+                html.Label("Layout"),
+                dcc.Dropdown(id=ids.LAYOUT, clearable=False, value="auto", options=[
+                    {"label": "Automatic", "value": "auto"},
+                    {"label": "Ownership hierarchy", "value": "hierarchy"},
+                    {"label": "Force (network)", "value": "force"},
+                    {"label": "Concentric", "value": "concentric"}]),
+                html.Button("Clear graph", id=ids.CLEAR, className="button"),
+            ]),
+            legend(),
+        ]),
+        html.Div(className="canvas", children=[
+            html.Div(id=ids.NOTICE, className="notice"),
+            cyto.Cytoscape(id=ids.GRAPH, elements=[], stylesheet=STYLESHEET, layout={"name": "preset"},
+                           style={"width": "100%", "height": "100%"}, minZoom=0.1, maxZoom=1.6,
+                           boxSelectionEnabled=False),
+        ]),
+        html.Div(id=ids.DETAILS, className="details",
+                 children=html.P("Search for an entity, then click nodes to expand their neighbours.",
+                                 className="hint")),
+        dcc.Store(id=ids.GRAPH_DATA, data=EMPTY),
+    ])
+
+
+def legend():
+    item = lambda cls, text: html.Div([html.Span(className=f"swatch {cls}"), text], className="legend-item")
+    return html.Div(className="legend", children=[
+        html.H4("Legend"), item("listed", "sanctioned (any authority)"),
+        item("controlled", "export controls only"), item("plain", "not listed"),
+        item("own", "ownership (share %)"), item("ctrl", "control"), item("other", "other link"),
+        html.Small("Faded links have ended. Bold border: expanded."),
+    ])
+
+
+def register():
+    dash.register_page("explore", path="/", name="Explore", layout=layout)
+
+    @callback(Output(ids.HITS, "children"), Input(ids.SEARCH, "value"))
+    def search(text):
+        if not text or len(text.strip()) < 2:
+            return []
+        try:
+            hits = context.store().search(text, limit=15)
+        except OwnerscopeError as e:
+            return html.Div(str(e), className="error")
+        if not hits:
+            return html.Div("No match.", className="hint")
+        return [html.Button(
+            [html.Span(h["name"], className="hit-name"),
+             html.Span(f" {h['type']}" + (f" · {h['country'].upper()}" if h.get("country") else ""),
+                       className="hit-meta"),
+             *([html.Span(" " + ", ".join(a.upper() for a in h["authorities"]), className="hit-listed")]
+               if h.get("authorities") else [])],
+            id={"type": ids.HIT, "index": h["id"]}, className="hit", n_clicks=0) for h in hits]
+
+    @callback(Output(ids.GRAPH_DATA, "data"), Output(ids.NOTICE, "children"),
+              Input({"type": ids.HIT, "index": ALL}, "n_clicks"), Input(ids.GRAPH, "tapNodeData"),
+              Input(ids.CLEAR, "n_clicks"), State(ids.GRAPH_DATA, "data"), prevent_initial_call=True)
+    def update_graph(hit_clicks, tapped, _clear, graph):
+        trigger = ctx.triggered_id
+        if trigger == ids.CLEAR:
+            return EMPTY, ""
+        if isinstance(trigger, dict) and trigger.get("type") == ids.HIT:
+            if not any(hit_clicks or []):
+                return no_update, no_update
+            return expand(EMPTY, trigger["index"])
+        if trigger == ids.GRAPH and tapped:
+            return expand(graph or EMPTY, tapped["id"])
+        return no_update, no_update
+
+    @callback(Output(ids.GRAPH, "elements"), Output(ids.GRAPH, "layout"),
+              Input(ids.GRAPH_DATA, "data"), Input(ids.LAYOUT, "value"))
+    def draw(graph, choice):
+        graph = graph or EMPTY
+        return to_elements(graph), pick_layout(graph, choice or "auto")
+
+    @callback(Output(ids.DETAILS, "children"), Input(ids.GRAPH_DATA, "data"))
+    def details(graph):
+        focus = (graph or {}).get("focus")
+        if not focus:
+            return no_update
+        try:
+            d = context.store().get_entity(focus)
+        except OwnerscopeError as e:
+            return html.Div(str(e), className="error")
+        return entity_panel(d) if d else html.P(f"{focus} is not in the store.")
+
+
+def expand(graph: dict, entity_id: str):
+    cap = context.settings().node_cap
+    try:
+        sub = context.store().neighbours(entity_id, limit=cap)
+    except OwnerscopeError as e:
+        return no_update, html.Div(str(e), className="error")
+    new, left_out = add_subgraph(graph, sub, cap)
+    new["expanded"] = sorted(set(graph.get("expanded", [])) | {entity_id})
+    new["focus"] = entity_id
+    notice = ""
+    if left_out or sub.truncated:
+        notice = (f"Showing {len(new['nodes'])} nodes: the display cap is {cap} "
+                  f"(OWNERSCOPE_NODE_CAP); some neighbours of this entity are not drawn.")
+    return new, notice
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlparse
+
+    host = urlparse(url).netloc
+    return host[4:] if host.startswith("www.") else host or url
+
+
+def source_links(sources: list[dict]):
+    items = []
+    for s in sources:
+        title = s["dataset"] + (f" · {s['record_id']}" if s.get("record_id") else "")
+        if s.get("url"):
+            items.append(html.A(_host(s["url"]), href=s["url"], target="_blank", title=title,
+                                className="src"))
+        else:
+            items.append(html.Span(title, className="src"))
+    return html.Span(items, className="sources")
+
+
+def entity_panel(d: dict):
+    des = [html.Tr([html.Td(x["authority"].upper(), className="auth"), html.Td(x["program"] or ""),
+                    html.Td(x["start_date"] or ""), html.Td(x["end_date"] or ""),
+                    html.Td(source_links(x["sources"]))]) for x in d["designations"]]
+    rels = []
+    for r in d["relations"]:
+        dates = " – ".join(x for x in (r["start_date"] or "", r["end_date"] or ("ended" if r["ended"] else ""))
+                           if x)
+        head = [html.Span(r["type"], className=f"rel-type {r['type']}"),
+                html.Span(" → " if r["direction"] == "out" else " ← "),
+                html.B(r["other_name"] or r["other"]),
+                html.Span(f"  {share_label(r)}" if share_label(r) else "", className="share"),
+                html.Span(f"  ({dates})" if dates else "", className="dates")]
+        rels.append(html.Li([html.Div(head), *([html.Div(r["note"], className="note")] if r.get("note") else []),
+                             html.Div(source_links(r["sources"]))], className="rel"))
+    return html.Div([
+        html.H3(d["name"]),
+        html.Div(f"{d['type']} · {d['id']}" + (f" · {d['country'].upper()}" if d.get("country") else ""),
+                 className="meta"),
+        *([html.P("Also known as: " + "; ".join(d["aliases"]))] if d["aliases"] else []),
+        *([html.P("Identifiers: " + "; ".join(d["identifiers"]))] if d["identifiers"] else []),
+        *([html.P(d["notes"], className="note")] if d.get("notes") else []),
+        html.H4(f"Designations ({len(d['designations'])})"),
+        html.Table([html.Tr([html.Th(h) for h in ("Authority", "Program", "From", "Until", "Source")]), *des],
+                   className="table") if des else html.P("None recorded.", className="hint"),
+        html.H4(f"Relations ({len(d['relations'])})"),
+        html.Ul(rels, className="rels") if rels else html.P("None.", className="hint"),
+        html.H4("Sources"), source_links(d["sources"]),
+    ], className="entity")

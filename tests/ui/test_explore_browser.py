@@ -1,0 +1,75 @@
+"""The explorer in a real headless Chromium: search VSMPO, expand it, Rostec appears."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from .browser import artifact_dir, browser_page, running_app
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo_url(tmp_path):
+    env = {**os.environ, "OWNERSCOPE_HOME": str(tmp_path / "home")}
+    with running_app(["demo", "--store", str(tmp_path / "demo.lbug")], env) as url:
+        yield url
+
+
+def node_labels(page) -> list[str]:
+    return page.evaluate("""() => {
+        const el = document.querySelector('#graph');
+        const cy = el && (el._cyreg && el._cyreg.cy);
+        if (!cy) return [];
+        return cy.nodes().map(n => n.data('name'));
+    }""")
+
+
+def wait_for_node(page, name: str, timeout_ms: int = 20000) -> None:
+    page.wait_for_function("""(name) => {
+        const el = document.querySelector('#graph');
+        const cy = el && el._cyreg && el._cyreg.cy;
+        return !!cy && cy.nodes().some(n => n.data('name') === name);
+    }""", arg=name, timeout=timeout_ms)
+
+
+def test_search_expand_shows_rostec(demo_url):
+    with browser_page() as (page, errors):
+        page.goto(demo_url + "/")
+        page.fill("#search-input", "VSMPO")
+        hit = page.locator(".hit", has_text="VSMPO-AVISMA Corporation")
+        hit.first.wait_for(timeout=15000)
+        hit.first.click()
+        wait_for_node(page, "State Corporation Rostec")
+        names = node_labels(page)
+        assert "VSMPO-AVISMA Corporation" in names
+        assert "Business Alliance Company" in names
+        # the details panel shows the entity with its designations and sources
+        details = page.locator("#details-panel")
+        details.get_by_text("VSMPO-AVISMA Corporation").first.wait_for(timeout=10000)
+        assert "US-BIS" in details.inner_text()
+        page.screenshot(path=str(artifact_dir() / "explore-vsmpo.png"))
+        # click Rostec on the canvas: its neighbours (Chemezov, Rosoboronexport) join the graph
+        page.evaluate("""() => {
+            const cy = document.querySelector('#graph')._cyreg.cy;
+            cy.nodes().filter(n => n.data('name') === 'State Corporation Rostec').emit('tap');
+        }""")
+        wait_for_node(page, "Sergei Chemezov")
+        assert "Sergei Chemezov" in node_labels(page)
+        page.screenshot(path=str(artifact_dir() / "explore-rostec-expanded.png"))
+        assert not errors, errors
+
+
+def test_query_console_refuses_writes(demo_url):
+    with browser_page() as (page, errors):
+        page.goto(demo_url + "/query")
+        page.locator("#query-text").fill("MATCH (e:Entity {id: 'ofac-17260'}) RETURN e.name AS name")
+        page.click("#query-run")
+        page.locator("#query-output").get_by_text("State Corporation Rostec").wait_for(timeout=15000)
+        page.locator("#query-text").fill("CREATE (e:Entity {id: 'x', name: 'intruder'})")
+        page.click("#query-run")
+        page.locator("#query-output .error").wait_for(timeout=15000)
+        assert "read-only" in page.locator("#query-output").inner_text()
+        assert not errors, errors
