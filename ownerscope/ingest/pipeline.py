@@ -30,6 +30,7 @@ class IngestReport:
     stored: int = 0
     quarantined: int = 0
     skipped: int = 0
+    placeholders: int = 0  # stand-in entities created so links could load (not rows read)
     by_kind: Counter = field(default_factory=Counter)
     skipped_reasons: Counter = field(default_factory=Counter)
     rejects: list[Rejected] = field(default_factory=list)  # the first few, for the console
@@ -46,6 +47,8 @@ class IngestReport:
         rate = self.read / self.seconds if self.seconds > 0 else 0.0
         line = (f"{self.dataset}: read {self.read:,} rows, stored {self.stored:,} ({kinds}), "
                 f"quarantined {self.quarantined:,}")
+        if self.placeholders:
+            line += f", {self.placeholders:,} placeholder entities added for links"
         if self.skipped:
             why = "; ".join(f"{n:,} {r}" for r, n in self.skipped_reasons.most_common(4))
             line += f", skipped {self.skipped:,} ({why})"
@@ -55,6 +58,7 @@ class IngestReport:
     def to_dict(self) -> dict:
         return {"dataset": self.dataset, "read": self.read, "stored": self.stored,
                 "quarantined": self.quarantined, "skipped": self.skipped, "by_kind": dict(self.by_kind),
+                "placeholders": self.placeholders,
                 "quarantine_file": str(self.quarantine_path) if self.quarantine_path else None,
                 "seconds": round(self.seconds, 3)}
 
@@ -102,12 +106,16 @@ class Pipeline:
         self._links: list[Parsed] = []  # relations and designations
         self._known: set[str] = set()
         self._pending: list[Parsed] = []  # links whose entity may still come later in the stream
+        self._placeholders: dict[str, Parsed] = {}  # stand-ins for the links of the current batch
 
     # ------------------------------------------------------------------ intake
     def run(self, items: Iterable[Parsed | Rejected | Skipped]) -> IngestReport:
         start = time.perf_counter()
         try:
             for item in items:
+                if isinstance(item, Parsed) and item.placeholder:
+                    self._placeholders.setdefault(item.record.id, item)
+                    continue
                 self.report.read += 1
                 if isinstance(item, Rejected):
                     self._reject(item)
@@ -154,6 +162,13 @@ class Pipeline:
         self.report.stored += len(batch)
         self.report.by_kind["entities"] += len(batch)
 
+    def _store_placeholders(self, missing: set[str]) -> None:
+        stand_ins = [self._placeholders[i].record for i in missing if i in self._placeholders]
+        if stand_ins:
+            self.store.upsert_entities(stand_ins)
+            self._known.update(e.id for e in stand_ins)
+            self.report.placeholders += len(stand_ins)
+
     def _flush_links(self, final: bool = False) -> None:
         self._flush_entities()
         if not self._links:
@@ -168,6 +183,8 @@ class Pipeline:
         if wanted:
             found = self.store.existing_ids(wanted)
             self._known.update(found)
+            self._store_placeholders(wanted - found)
+        self._placeholders = {}
         relations: list[Relation] = []
         designations: list[Designation] = []
         for p in batch:

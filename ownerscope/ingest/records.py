@@ -13,6 +13,10 @@ class Parsed:
     record: Entity | Relation | Designation
     file: str
     line: int
+    # a stand-in entity (e.g. a company known to a relationship file only by its number): not a row read;
+    # stored only when a link in the same batch needs it and no entity of that id exists, so it never
+    # overwrites a real record. Adapters yield it before the links that need it.
+    placeholder: bool = False
 
 
 @dataclass
