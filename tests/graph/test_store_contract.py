@@ -1,0 +1,130 @@
+"""The store contract: the same tests run unchanged on every backend (embedded LadybugDB, Neo4j)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ownerscope.errors import ReadOnlyViolation, QueryError
+from ownerscope.graph.model import Designation, Entity, Relation, Source
+
+SRC = [Source("test-set", "r1", "https://example.org/a")]
+
+
+def seed(store):
+    store.upsert_entities([
+        Entity("p1", "person", "Boris Britva", aliases=["Борис Бритва"], country="ru", sources=SRC),
+        Entity("c1", "company", "Alpha Holdings LLC", identifiers=["ru-inn:7700000001"], sources=SRC),
+        Entity("c2", "company", "Beta Trading DMCC", country="ae", sources=SRC),
+        Entity("c3", "company", "Gamma Shipping", sources=SRC),
+    ])
+    store.upsert_relations([
+        Relation("p1", "c1", "ownership", share=60.0, start_date="2020-01-01", sources=SRC),
+        Relation("c1", "c2", "ownership", share_min=25.0, share_max=50.0, sources=SRC),
+        Relation("p1", "c2", "control", basis="board_majority_appointment_right", sources=SRC),
+        Relation("c2", "c3", "facilitation", role="shipper", sources=SRC),
+    ])
+    store.upsert_designations([Designation("p1", "us", "RUSSIA-EO14024", start_date="2022-04-06", sources=SRC)])
+
+
+def test_counts_after_upsert(store):
+    seed(store)
+    assert store.counts() == {"entities": {"company": 3, "person": 1},
+                              "relations": {"control": 1, "facilitation": 1, "ownership": 2},
+                              "designations": {"us": 1}}
+
+
+def test_reupsert_is_idempotent_and_unites_sources(store):
+    seed(store)
+    before = store.counts()
+    seed(store)
+    other = [Source("second-set", "x9", "")]
+    store.upsert_entities([Entity("c1", "company", "Alpha Holdings LLC", aliases=["Альфа"], sources=other)])
+    store.upsert_relations([Relation("p1", "c1", "ownership", share=61.0, start_date="2020-01-01",
+                                     sources=other)])
+    assert store.counts() == before
+    d = store.get_entity("c1")
+    assert {s["dataset"] for s in d["sources"]} == {"test-set", "second-set"}
+    assert "Альфа" in d["aliases"]
+    owner = [r for r in d["relations"] if r["direction"] == "in" and r["type"] == "ownership"][0]
+    assert owner["share"] == 61.0
+    assert {s["dataset"] for s in owner["sources"]} == {"test-set", "second-set"}
+
+
+def test_get_entity_shape(store):
+    seed(store)
+    d = store.get_entity("p1")
+    assert d["name"] == "Boris Britva" and d["type"] == "person" and d["country"] == "ru"
+    assert d["designations"][0]["authority"] == "us"
+    assert d["designations"][0]["program"] == "RUSSIA-EO14024"
+    assert d["designations"][0]["sources"][0]["url"] == "https://example.org/a"
+    rels = {(r["type"], r["direction"], r["other"]) for r in d["relations"]}
+    assert rels == {("ownership", "out", "c1"), ("control", "out", "c2")}
+    assert store.get_entity("nope") is None
+
+
+def test_neighbours_filters_and_cap(store):
+    seed(store)
+    sub = store.neighbours("c2")
+    assert {n["id"] for n in sub.nodes} == {"c1", "c2", "c3", "p1"}
+    assert {(e["source"], e["target"], e["type"]) for e in sub.edges} == {
+        ("c1", "c2", "ownership"), ("p1", "c2", "control"), ("c2", "c3", "facilitation")}
+    p1 = [n for n in sub.nodes if n["id"] == "p1"][0]
+    assert p1["authorities"] == ["us"]
+    only_in = store.neighbours("c2", types=["ownership", "control"], direction="in")
+    assert {n["id"] for n in only_in.nodes} == {"c1", "c2", "p1"}
+    capped = store.neighbours("c2", limit=1)
+    assert capped.truncated and len(capped.edges) == 1
+
+
+def test_shortest_paths(store):
+    seed(store)
+    paths = store.shortest_paths("p1", "c3")
+    assert paths, "p1 reaches c3 through c2"
+    assert all(len(p.edges) == 2 for p in paths)
+    assert {n["id"] for n in paths[0].nodes} == {"p1", "c2", "c3"}
+    assert store.shortest_paths("p1", "missing") == []
+
+
+def test_frames_for_exposure(store):
+    seed(store)
+    own = store.ownership_frame()
+    assert set(own["type"].to_list()) == {"ownership", "control"}
+    row = own.filter((own["target"] == "c2") & (own["type"] == "ownership")).to_dicts()[0]
+    assert row["source"] == "c1" and row["share"] is None
+    assert (row["share_min"], row["share_max"]) == (25.0, 50.0)
+    des = store.designation_frame().to_dicts()
+    assert des[0]["entity_id"] == "p1" and des[0]["start_date"] == "2022-04-06"
+    ents = store.entity_frame(["p1", "c3"])
+    assert sorted(ents["id"].to_list()) == ["c3", "p1"]
+
+
+def test_search_transliterates_and_ranks(store):
+    seed(store)
+    assert store.search("alpha")[0]["id"] == "c1"
+    assert store.search("Борис")[0]["id"] == "p1"  # Cyrillic query finds the Latin name
+    assert store.search("britva")[0]["authorities"] == ["us"]
+    assert store.search("zzzz-nothing") == []
+
+
+def test_read_only_query(store):
+    seed(store)
+    res = store.query("MATCH (e:Entity) WHERE e.id = $id RETURN e.name AS name", {"id": "c1"})
+    assert res.columns == ["name"] and res.rows == [["Alpha Holdings LLC"]]
+    limited = store.query("MATCH (e:Entity) RETURN e.id AS id", limit=2)
+    assert len(limited.rows) == 2 and limited.truncated
+    with pytest.raises(ReadOnlyViolation):
+        store.query("CREATE (e:Entity {id: 'intruder', type: 'person', name: 'x'})")
+    with pytest.raises(ReadOnlyViolation):
+        store.query("MATCH (e:Entity {id: 'c1'}) SET e.name = 'changed'")
+    with pytest.raises(ReadOnlyViolation):
+        store.query("MATCH (e:Entity {id: 'c3'}) DETACH DELETE e")
+    with pytest.raises(QueryError):
+        store.query("THIS IS NOT CYPHER")
+    assert store.get_entity("c1")["name"] == "Alpha Holdings LLC"
+    assert store.counts()["entities"] == {"company": 3, "person": 1}
+
+
+def test_clear(store):
+    seed(store)
+    store.clear()
+    assert store.counts() == {"entities": {}, "relations": {}, "designations": {}}
