@@ -1,0 +1,191 @@
+"""The ownership and control graph on a date, as numpy arrays the propagation engine runs over.
+
+Built once from the store's frames (polars), vectorised: edges out of force on the date are set aside
+(kept for explanations), node ids become integer indices, and each ownership edge gets a lower and an
+upper share: the published share, or its range, or for an unknown share 0 and at most what the other
+holders of the target leave over (100% minus their known minimum stakes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from ..dates import active_on
+
+OWNERSHIP = 0
+CONTROL = 1
+
+
+def floor_expr(col: str) -> pl.Expr:
+    """Vectorised ownerscope.dates.date_floor: '2023' -> '2023-01-01', '2023-12' -> '2023-12-01'."""
+    c = pl.col(col).str.slice(0, 10)
+    n = c.str.len_chars()
+    return (pl.when(c.is_null() | (n == 0)).then(pl.lit(None, dtype=pl.Utf8))
+            .when(n == 4).then(c + "-01-01")
+            .when(n == 7).then(c + "-01")
+            .otherwise(c))
+
+
+def active_expr(as_of: str, start: str = "start_date", end: str = "end_date",
+                ended: str | None = "ended") -> pl.Expr:
+    """Vectorised ownerscope.dates.active_on (the tests check the two agree)."""
+    s = floor_expr(start)
+    e = floor_expr(end)
+    cond = (s.is_null() | (s <= as_of)) & (e.is_null() | (e > as_of))
+    if ended is not None:
+        cond = cond & ~(pl.col(ended).fill_null(False) & e.is_null())
+    return cond
+
+
+@dataclass
+class OwnershipGraph:
+    as_of: str
+    ids: list[str]                 # node index -> entity id
+    index: dict[str, int]
+    names: list[str]
+    types: list[str]
+    # active edges, in the order of `edges`
+    edges: pl.DataFrame            # active ownership/control rows (all columns) with src/dst indices
+    src: np.ndarray
+    dst: np.ndarray
+    kind: np.ndarray               # OWNERSHIP or CONTROL
+    lo: np.ndarray                 # lower share in percent (0 for control and unknown)
+    hi: np.ndarray                 # upper share in percent
+    exact: np.ndarray              # share published as one number
+    joint: np.ndarray              # joint arrangement group index, -1 when none
+    joint_lo: np.ndarray           # pooled lower share per joint group
+    joint_hi: np.ndarray           # pooled upper share per joint group
+    joint_target: np.ndarray       # target node of each joint group
+    inactive: pl.DataFrame         # ownership/control rows out of force on the date (for explanations)
+    designations: pl.DataFrame     # every designation row (all authorities), with an `active` column
+    _in_ptr: np.ndarray | None = field(default=None, repr=False)
+    _in_order: np.ndarray | None = field(default=None, repr=False)
+    _out_ptr: np.ndarray | None = field(default=None, repr=False)
+    _out_order: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+    @property
+    def m(self) -> int:
+        return len(self.src)
+
+    def _csr(self, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        order = np.argsort(key, kind="stable")
+        ptr = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(key, minlength=self.n), out=ptr[1:])
+        return ptr, order
+
+    def out_edges(self, node: int) -> np.ndarray:
+        if self._out_ptr is None:
+            self._out_ptr, self._out_order = self._csr(self.src)
+        return self._out_order[self._out_ptr[node]:self._out_ptr[node + 1]]
+
+    def out_edges_of(self, nodes: np.ndarray) -> np.ndarray:
+        """Edge indices leaving any of `nodes`, vectorised."""
+        if self._out_ptr is None:
+            self._out_ptr, self._out_order = self._csr(self.src)
+        starts = self._out_ptr[nodes]
+        counts = self._out_ptr[nodes + 1] - starts
+        total = int(counts.sum())
+        if total == 0:
+            return np.empty(0, dtype=np.int64)
+        offsets = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
+        return self._out_order[offsets]
+
+    def in_edges(self, node: int) -> np.ndarray:
+        if self._in_ptr is None:
+            self._in_ptr, self._in_order = self._csr(self.dst)
+        return self._in_order[self._in_ptr[node]:self._in_ptr[node + 1]]
+
+    def edge(self, e: int) -> dict:
+        return self.edges.row(int(e), named=True)
+
+    def name(self, i: int) -> str:
+        return self.names[i] or self.ids[i]
+
+
+def listed_mask(graph: OwnershipGraph, authorities) -> np.ndarray:
+    """Entities with a designation by one of `authorities` in force on the graph's date."""
+    mask = np.zeros(graph.n, dtype=bool)
+    d = graph.designations
+    if d.height:
+        hits = d.filter(pl.col("active") & pl.col("authority").is_in(list(authorities)))
+        for eid in hits["entity_id"].unique().to_list():
+            i = graph.index.get(eid)
+            if i is not None:
+                mask[i] = True
+    return mask
+
+
+def build_graph(ownership: pl.DataFrame, designations: pl.DataFrame, entities: pl.DataFrame,
+                as_of: str) -> OwnershipGraph:
+    """Turn the store's frames into an OwnershipGraph for one date."""
+    own = ownership.filter(pl.col("type").is_in(["ownership", "control"]))
+    own = own.with_columns(active_expr(as_of).alias("_active"))
+    active = own.filter(pl.col("_active")).drop("_active")
+    inactive = own.filter(~pl.col("_active")).drop("_active")
+
+    des = designations
+    if des.height:
+        # designations are few: use ownerscope.dates.active_on itself
+        flags = [active_on(s, e, as_of) for s, e in zip(des["start_date"].to_list(), des["end_date"].to_list())]
+        des = des.with_columns(pl.Series("active", flags, dtype=pl.Boolean))
+    else:
+        des = des.with_columns(pl.lit(False).alias("active"))
+
+    ent = entities.select("id", "type", "name").unique("id", keep="first", maintain_order=True)
+    extra = (pl.concat([active["source"], active["target"], inactive["source"], inactive["target"],
+                        des["entity_id"]]).unique(maintain_order=True).alias("id").to_frame())
+    extra = extra.join(ent.select("id"), on="id", how="anti")
+    nodes = pl.concat([ent, extra.with_columns(pl.lit(None, dtype=pl.Utf8).alias("type"),
+                                               pl.lit(None, dtype=pl.Utf8).alias("name"))])
+    nodes = nodes.with_row_index("_idx")
+    ids = nodes["id"].to_list()
+    index = {k: i for i, k in enumerate(ids)}
+    lookup = nodes.select(pl.col("id"), pl.col("_idx").cast(pl.Int64))
+    active = (active.join(lookup.rename({"id": "source", "_idx": "_src"}), on="source", how="left")
+              .join(lookup.rename({"id": "target", "_idx": "_dst"}), on="target", how="left"))
+
+    is_own = pl.col("type") == "ownership"
+    lo = pl.when(is_own).then(pl.coalesce(pl.col("share"), pl.col("share_min"), pl.lit(0.0))).otherwise(0.0)
+    active = active.with_columns(lo.clip(0.0, 100.0).alias("_lo"))
+    # what the other holders leave over: 100 - (sum of known minimum stakes into the target - own minimum)
+    active = active.with_columns(
+        (pl.lit(100.0) - (pl.col("_lo").sum().over("target") - pl.col("_lo"))).clip(0.0, 100.0).alias("_room"))
+    hi_raw = pl.coalesce(pl.col("share"), pl.col("share_max"), pl.lit(100.0))
+    active = active.with_columns(
+        pl.when(is_own).then(pl.max_horizontal(pl.col("_lo"), pl.min_horizontal(hi_raw.clip(0.0, 100.0),
+                                                                                 pl.col("_room"))))
+        .otherwise(0.0).alias("_hi"))
+    jg = pl.when(is_own & pl.col("joint_group").is_not_null() & (pl.col("joint_group") != ""))
+    active = active.with_columns(jg.then(pl.concat_str([pl.col("target"), pl.col("joint_group")],
+                                                       separator="\x1f")).otherwise(None).alias("_jkey"))
+    jkeys = active["_jkey"]
+    joint = np.full(active.height, -1, dtype=np.int64)
+    joint_lo = np.zeros(0)
+    joint_hi = np.zeros(0)
+    joint_target = np.zeros(0, dtype=np.int64)
+    if jkeys.null_count() < active.height:
+        codes = jkeys.cast(pl.Categorical).to_physical().to_numpy()
+        present = ~jkeys.is_null().to_numpy()
+        uniq, inv = np.unique(codes[present], return_inverse=True)
+        joint[present] = inv
+        joint_lo = np.minimum(np.bincount(inv, weights=active["_lo"].to_numpy()[present]), 100.0)
+        joint_hi = np.minimum(np.bincount(inv, weights=active["_hi"].to_numpy()[present]), 100.0)
+        joint_target = np.zeros(len(uniq), dtype=np.int64)
+        joint_target[inv] = active["_dst"].to_numpy()[present]
+
+    return OwnershipGraph(
+        as_of=as_of, ids=ids, index=index, names=nodes["name"].to_list(), types=nodes["type"].to_list(),
+        edges=active.drop("_jkey", "_room"),
+        src=active["_src"].to_numpy().astype(np.int64), dst=active["_dst"].to_numpy().astype(np.int64),
+        kind=np.where((active["type"] == "control").to_numpy(), CONTROL, OWNERSHIP).astype(np.int8),
+        lo=active["_lo"].to_numpy().astype(np.float64), hi=active["_hi"].to_numpy().astype(np.float64),
+        exact=active["share"].is_not_null().to_numpy(), joint=joint, joint_lo=joint_lo, joint_hi=joint_hi, joint_target=joint_target,
+        inactive=inactive, designations=des,
+    )
