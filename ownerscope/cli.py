@@ -262,7 +262,7 @@ def _register_commands() -> None:
         try:
             mod = importlib.import_module(name)
         except ModuleNotFoundError as e:
-            if e.name != name:
+            if not (e.name and (name == e.name or name.startswith(e.name + "."))):
                 raise
             continue
         mod.register(app, friendly)

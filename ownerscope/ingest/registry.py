@@ -61,3 +61,4 @@ def _load_optional() -> None:
         except ModuleNotFoundError as e:
             if e.name != f"{__package__}.{mod}":
                 raise
+            continue
