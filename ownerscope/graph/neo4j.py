@@ -1,0 +1,421 @@
+"""Neo4j through the official `neo4j` driver (bolt://, neo4j://, neo4j+s://).
+
+The model in Neo4j: `(:Entity)` nodes with the embedded store's Entity properties, `(:Designation)` nodes
+linked by `(:Entity)-[:LISTED]->(:Designation)`, `(:Redirect {id, target})` for merged ids, and relations
+as relationships typed by RELATION_LABELS (OWNS, CONTROLS, ...) carrying the relation properties.
+
+Writes are `UNWIND $rows` batches in managed write transactions (retried by the driver on transient
+errors); a record whose id exists is merged with the stored one exactly as the embedded store does
+(sources, aliases and identifiers united). Reads run in read transactions. Every value is a parameter;
+every label formatted into Cypher is checked against the model; every session names the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Sequence
+
+import neo4j
+import polars as pl
+from neo4j import GraphDatabase, Query
+from neo4j import exceptions as nx
+from neo4j import graph as ng
+
+from ..errors import ConfigError, QueryError, ReadOnlyViolation
+from ..text import norm
+from . import rows as R
+from .model import RELATION_LABELS, Designation, Entity, Relation, Source, dedupe
+from .neo4j_errors import translated
+from .neo4j_schema import FULLTEXT_INDEX, SCHEMA, lucene_query, rel_type, rel_types
+from .store import QueryResult, Subgraph
+
+ENTITY_RETURN = "e.id, e.type, e.name, e.aliases, e.country, e.identifiers, e.notes, e.sources"
+DES_RETURN = "d.id, d.entity_id, d.authority, d.program, d.start_date, d.end_date, d.note, d.sources"
+# rows per UNWIND: the pipeline's batches (20k) stay whole; bigger calls are split
+CHUNK = 20_000
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _rel_props(rel: Relation) -> dict:
+    row = R.relation_row(rel)
+    return {"from": row.pop("from"), "to": row.pop("to"), "id": row["id"], "props": row}
+
+
+class Neo4jStore:
+    def __init__(self, url: str, user: str = "neo4j", password: str = "", database: str = "neo4j", *,
+                 retry_s: float = 10.0, connect_timeout_s: float = 5.0):
+        self.url = url
+        self.user = user or "neo4j"
+        self.database = database or "neo4j"
+        self._schema_ready = False
+        try:
+            self._driver = GraphDatabase.driver(
+                url, auth=(self.user, password or ""), connection_timeout=connect_timeout_s,
+                connection_acquisition_timeout=max(connect_timeout_s * 2, 10.0),
+                max_transaction_retry_time=retry_s, user_agent="ownerscope",
+                notifications_min_severity="OFF")
+        except (nx.ConfigurationError, ValueError) as e:
+            raise ConfigError(f"cannot use the Neo4j URL {url}: {e}") from e
+        self._bookmarks = self._driver.execute_query_bookmark_manager
+        try:
+            with self._errors("connecting"):
+                self._driver.verify_connectivity()
+                self._read("RETURN 1", doing="opening the database")
+        except BaseException:
+            self._driver.close()
+            raise
+
+    # ------------------------------------------------------------------ plumbing
+    def _errors(self, doing: str, writing: bool = False, **kw):
+        return translated(self.url, self.user, self.database, doing, writing, **kw)
+
+    def _session(self, mode: str = neo4j.WRITE_ACCESS, **config):
+        return self._driver.session(database=self.database, default_access_mode=mode,
+                                    bookmark_manager=self._bookmarks, **config)
+
+    def _read(self, cypher: str, params: dict | None = None, doing: str = "reading") -> list[list]:
+        def work(tx):
+            return [list(r.values()) for r in tx.run(cypher, params or {})]
+
+        with self._errors(doing), self._session(neo4j.READ_ACCESS) as s:
+            return s.execute_read(work)
+
+    def _read_tx(self, work: Callable, doing: str = "reading"):
+        with self._errors(doing), self._session(neo4j.READ_ACCESS) as s:
+            return s.execute_read(work)
+
+    def _write_tx(self, work: Callable, *args, doing: str = "writing"):
+        self._ensure_schema()
+        with self._errors(doing, writing=True), self._session() as s:
+            return s.execute_write(work, *args)
+
+    def _ensure_schema(self) -> None:
+        if self._schema_ready:
+            return
+        with self._errors("creating constraints and indexes", writing=True), self._session() as s:
+            for stmt in SCHEMA:
+                s.run(stmt).consume()
+            s.run("CALL db.awaitIndexes(300)").consume()
+        self._schema_ready = True
+
+    def close(self) -> None:
+        try:
+            self._driver.close()
+        except Exception:  # closing twice is harmless
+            pass
+
+    def clear(self) -> None:
+        self._ensure_schema()
+        with self._errors("clearing the store", writing=True), self._session() as s:
+            for label in ("Entity", "Designation", "Redirect"):
+                # batched deletes keep each transaction small on a large graph
+                s.run(f"MATCH (n:{label}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS").consume()
+
+    # ------------------------------------------------------------------ writes
+    def upsert_entities(self, entities: Sequence[Entity]) -> int:
+        batch = dedupe(list(entities))
+        for chunk in _chunks(batch):
+            self._write_tx(_upsert_entities, chunk, doing="writing entities")
+        return len(batch)
+
+    def upsert_relations(self, relations: Sequence[Relation]) -> int:
+        batch = dedupe(list(relations))
+        by_label: dict[str, list[Relation]] = {}
+        for rel in batch:
+            by_label.setdefault(rel_type(RELATION_LABELS[rel.type]), []).append(rel)
+        for label, rels in by_label.items():
+            for chunk in _chunks(rels):
+                self._write_tx(_upsert_relations, label, chunk, doing="writing relations")
+        return len(batch)
+
+    def upsert_designations(self, designations: Sequence[Designation]) -> int:
+        batch = dedupe(list(designations))
+        for chunk in _chunks(batch):
+            self._write_tx(_upsert_designations, chunk, doing="writing designations")
+        return len(batch)
+
+    def add_redirects(self, pairs: Sequence[tuple[str, str]]) -> None:
+        rows = [{"id": a, "target": b} for a, b in pairs]
+        for chunk in _chunks(rows):
+            self._write_tx(lambda tx, r: tx.run("UNWIND $rows AS r MERGE (x:Redirect {id: r.id}) "
+                                                "SET x.target = r.target", rows=r).consume(),
+                           chunk, doing="writing redirects")
+
+    # ------------------------------------------------------------------ reads
+    def existing_ids(self, ids: Iterable[str]) -> set[str]:
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return set()
+        found: set[str] = set()
+        for chunk in _chunks(ids, 50_000):
+            found.update(r[0] for r in self._read("UNWIND $ids AS i MATCH (e:Entity {id: i}) RETURN e.id",
+                                                  {"ids": chunk}))
+        return found
+
+    def resolve_id(self, entity_id: str) -> str | None:
+        rows = self._read("OPTIONAL MATCH (e:Entity {id: $id}) OPTIONAL MATCH (r:Redirect {id: $id}) "
+                          "RETURN e.id, r.target", {"id": entity_id})
+        if not rows:
+            return None
+        return rows[0][0] or rows[0][1]
+
+    def _authorities(self, ids: list[str]) -> dict[str, list[str]]:
+        rows = self._read("UNWIND $ids AS i MATCH (e:Entity {id: i})-[:LISTED]->(d:Designation) "
+                          "RETURN e.id, collect(DISTINCT d.authority)", {"ids": ids})
+        return {r[0]: sorted(r[1]) for r in rows}
+
+    def get_entity(self, entity_id: str) -> dict | None:
+        eid = self.resolve_id(entity_id)
+        if eid is None:
+            return None
+        labels = rel_types()
+
+        def work(tx):
+            ent = [list(r.values()) for r in tx.run(f"MATCH (e:Entity {{id: $id}}) RETURN {ENTITY_RETURN}",
+                                                    id=eid)]
+            des = [list(r.values()) for r in tx.run(
+                f"MATCH (e:Entity {{id: $id}})-[:LISTED]->(d:Designation) RETURN {DES_RETURN}", id=eid)]
+            rels = []
+            for direction, arrow in (("out", f"-[r:{labels}]->"), ("in", f"<-[r:{labels}]-")):
+                for rec in tx.run(f"MATCH (e:Entity {{id: $id}}){arrow}(o:Entity) RETURN type(r), "
+                                  f"{R.REL_RETURN}, o.id, o.name, o.type", id=eid):
+                    rels.append(R.relation_view(list(rec.values()), direction))
+            return ent, des, rels
+
+        ent, des, rels = self._read_tx(work, "reading an entity")
+        if not ent:
+            return None
+        return R.entity_detail(R.entity_from_row(ent[0]), [R.designation_from_row(r) for r in des], rels)
+
+    def neighbours(self, entity_id: str, types: Sequence[str] | None = None, direction: str = "both",
+                   limit: int = 200) -> Subgraph:
+        eid = self.resolve_id(entity_id)
+        if eid is None:
+            return Subgraph()
+        labels = rel_types(types or None)
+        if direction not in ("both", "out", "in"):
+            raise QueryError(f"direction must be both, out or in, not {direction!r}")
+        n = len(R.REL_FIELDS) + 1
+
+        def work(tx):
+            rows = []
+            for d in ("out", "in") if direction == "both" else (direction,):
+                arrow = f"-[r:{labels}]->" if d == "out" else f"<-[r:{labels}]-"
+                for rec in tx.run(f"MATCH (e:Entity {{id: $id}}){arrow}(o:Entity) RETURN type(r), "
+                                  f"{R.REL_RETURN}, o.id, o.name, o.type, o.country LIMIT $lim",
+                                  id=eid, lim=limit + 1):
+                    row = list(rec.values())
+                    ends = (eid, row[n]) if d == "out" else (row[n], eid)
+                    rows.append(row[:n] + list(ends) + row[n:])
+            center = [list(r.values()) for r in tx.run(
+                "MATCH (e:Entity {id: $id}) RETURN e.id, e.name, e.type, e.country", id=eid)]
+            return rows, center
+
+        rows, center = self._read_tx(work, "reading neighbours")
+        truncated = len(rows) > limit
+        rows = rows[:limit]
+        nodes = {r[0]: R.node_view(r[0], r[1], r[2], r[3]) for r in center}
+        edges = []
+        for row in rows:
+            edges.append(R.edge_view(row[0], row[1:n], row[n], row[n + 1]))
+            o = row[n + 2:]
+            nodes.setdefault(o[0], R.node_view(*o))
+        auth = self._authorities(list(nodes))
+        for nid, node in nodes.items():
+            node["authorities"] = auth.get(nid, [])
+        return Subgraph(list(nodes.values()), edges, truncated)
+
+    def shortest_paths(self, a: str, b: str, max_hops: int = 6, limit: int = 5) -> list[Subgraph]:
+        ia, ib = self.resolve_id(a), self.resolve_id(b)
+        if ia is None or ib is None or ia == ib:
+            return []
+        hops = max(1, min(int(max_hops), 12))
+        rel_fields = ", ".join(f"r.{f}" for f in R.REL_FIELDS)
+        rows = self._read(
+            f"MATCH p = allShortestPaths((a:Entity {{id: $a}})-[:{rel_types()}*..{hops}]-(b:Entity {{id: $b}})) "
+            "RETURN [n IN nodes(p) | [n.id, n.name, n.type, n.country]], "
+            f"[r IN relationships(p) | [type(r), startNode(r).id, endNode(r).id, {rel_fields}]] LIMIT $lim",
+            {"a": ia, "b": ib, "lim": int(limit)}, doing="finding paths")
+        out = []
+        for nodes, rels in rows:
+            nv = [R.node_view(*n) for n in nodes]
+            auth = self._authorities([n["id"] for n in nv])
+            for node in nv:
+                node["authorities"] = auth.get(node["id"], [])
+            ev = [R.edge_view(r[0], r[3:], r[1], r[2]) for r in rels]
+            out.append(Subgraph(nv, ev))
+        return out
+
+    def _frame(self, cypher: str, schema: dict, params: dict | None = None, doing: str = "reading") -> pl.DataFrame:
+        rows = self._read_tx(lambda tx: tx.run(cypher, params or {}).values(), doing)
+        if not rows:
+            return pl.DataFrame(schema=schema)
+        return pl.DataFrame(rows, schema=schema, orient="row")
+
+    def ownership_frame(self) -> pl.DataFrame:
+        frames = []
+        for rtype in ("ownership", "control"):
+            label = rel_type(RELATION_LABELS[rtype])
+            frames.append(self._frame(
+                f"MATCH (a:Entity)-[r:{label}]->(b:Entity) RETURN r.id, a.id, b.id, $rtype, r.share, "
+                "r.share_min, r.share_max, r.start_date, r.end_date, r.ended, r.basis, r.joint_group, r.note, "
+                "r.sources", R.OWNERSHIP_SCHEMA, {"rtype": rtype}, "reading ownership"))
+        return pl.concat(frames)
+
+    def designation_frame(self) -> pl.DataFrame:
+        return self._frame("MATCH (e:Entity)-[:LISTED]->(d:Designation) RETURN d.id, e.id, d.authority, "
+                           "d.program, d.start_date, d.end_date, d.sources", R.DESIGNATION_SCHEMA,
+                           doing="reading designations")
+
+    def entity_frame(self, ids: Sequence[str] | None = None) -> pl.DataFrame:
+        if ids is None:
+            return self._frame("MATCH (e:Entity) RETURN e.id, e.type, e.name, e.country",
+                               R.ENTITY_FRAME_SCHEMA, doing="reading entities")
+        return self._frame("UNWIND $ids AS i MATCH (e:Entity {id: i}) RETURN e.id, e.type, e.name, e.country",
+                           R.ENTITY_FRAME_SCHEMA, {"ids": list(ids)}, "reading entities")
+
+    def search(self, text: str, limit: int = 20) -> list[dict]:
+        tokens = norm(text).split()
+        if not tokens:
+            return []
+        self._ensure_schema()  # the full-text index
+        rows = self._read(
+            f"CALL db.index.fulltext.queryNodes('{FULLTEXT_INDEX}', $q) YIELD node AS e "
+            "WHERE all(t IN $tokens WHERE e.search CONTAINS t) "
+            "RETURN e.id, e.name, e.type, e.country, e.aliases LIMIT $lim",
+            {"q": lucene_query(tokens), "tokens": tokens, "lim": max(limit * 10, 200)}, doing="searching")
+        exact = self.resolve_id(text.strip())
+        if exact and all(r[0] != exact for r in rows):
+            rows += self._read("MATCH (e:Entity {id: $id}) RETURN e.id, e.name, e.type, e.country, e.aliases",
+                               {"id": exact})
+        hits = R.rank_hits(text, rows, exact)[:limit]
+        auth = self._authorities([h["id"] for h in hits])
+        for h in hits:
+            h["authorities"] = auth.get(h["id"], [])
+        return hits
+
+    def counts(self) -> dict:
+        def work(tx):
+            ents = {r[0]: r[1] for r in tx.run("MATCH (e:Entity) RETURN e.type, count(*)")}
+            rels = {}
+            for rtype, label in RELATION_LABELS.items():
+                n = tx.run(f"MATCH ()-[r:{rel_type(label)}]->() RETURN count(r)").single()[0]
+                if n:
+                    rels[rtype] = n
+            des = {r[0]: r[1] for r in tx.run("MATCH (d:Designation) RETURN d.authority, count(*)")}
+            return ents, rels, des
+
+        ents, rels, des = self._read_tx(work, "counting")
+        return {"entities": dict(sorted(ents.items())), "relations": dict(sorted(rels.items())),
+                "designations": dict(sorted(des.items()))}
+
+    def query(self, cypher: str, params: dict | None = None, limit: int | None = None,
+              timeout_s: float | None = None) -> QueryResult:
+        """Run a user's read-only Cypher: refused unless the planner calls it a read ('r'), then run in a
+        read transaction with a server-side timeout; at most `limit` rows are fetched."""
+        from ..settings import load_settings
+
+        limit = int(limit or 1000)
+        timeout_s = timeout_s or load_settings().query_timeout_s
+        params = dict(params or {})
+        with self._errors("checking the query", user_query=True, timeout_s=timeout_s), \
+                self._session(neo4j.READ_ACCESS) as s:
+            summary = s.run(Query("EXPLAIN " + cypher, timeout=timeout_s), params).consume()
+        if summary.query_type != "r":
+            kind = {"w": "writes", "rw": "reads and writes", "s": "changes the schema"}.get(
+                summary.query_type, f"is of type {summary.query_type!r}")
+            raise ReadOnlyViolation(f"this console is read-only: the query {kind}")
+
+        @neo4j.unit_of_work(timeout=timeout_s)
+        def work(tx):
+            res = tx.run(cypher, params)
+            rows = []
+            for rec in res:
+                rows.append([R.plain(_plain(v)) for v in rec.values()])
+                if len(rows) > limit:
+                    break
+            return list(res.keys()), rows
+
+        with self._errors("running the query", user_query=True, timeout_s=timeout_s), \
+                self._session(neo4j.READ_ACCESS, fetch_size=limit + 1) as s:
+            columns, rows = s.execute_read(work)
+        return QueryResult(columns, rows[:limit], len(rows) > limit)
+
+
+# ---------------------------------------------------------------------- transaction functions
+# (module-level and pure in their inputs: the driver may run them again on a transient error)
+
+def _upsert_entities(tx, batch: list[Entity]) -> None:
+    existing = {rec[0]: R.entity_from_row(list(rec.values())) for rec in tx.run(
+        f"UNWIND $ids AS i MATCH (e:Entity {{id: i}}) RETURN {ENTITY_RETURN}", ids=[e.id for e in batch])}
+    new, updates = [], []
+    for ent in batch:
+        old = existing.get(ent.id)
+        if old is None:
+            new.append(R.entity_row(ent))
+        else:
+            updates.append(R.entity_row(old.merged_with(ent)))
+    if new:
+        tx.run("UNWIND $rows AS r CREATE (e:Entity) SET e = r", rows=new).consume()
+    if updates:
+        tx.run("UNWIND $rows AS r MATCH (e:Entity {id: r.id}) SET e = r", rows=updates).consume()
+
+
+def _upsert_relations(tx, label: str, rels: list[Relation]) -> None:
+    label = rel_type(label)
+    keys = [{"s": r.source_id, "t": r.target_id, "id": r.id} for r in rels]
+    found = {rec[0]: [Source.from_json(s) for s in rec[1] or []] for rec in tx.run(
+        f"UNWIND $rows AS k MATCH (a:Entity)-[x:{label} {{id: k.id}}]->(b:Entity) "
+        "WHERE a.id = k.s AND b.id = k.t RETURN x.id, x.sources", rows=keys)}
+    new = [_rel_props(r) for r in rels if r.id not in found]
+    old = []
+    for r in rels:
+        if r.id in found:
+            merged = Relation(**{**{k: getattr(r, k) for k in r.__dataclass_fields__},
+                                 "sources": found[r.id] + [s for s in r.sources if s not in found[r.id]]})
+            old.append(_rel_props(merged))
+    if new:
+        tx.run(f"UNWIND $rows AS r MATCH (a:Entity {{id: r.from}}) MATCH (b:Entity {{id: r.to}}) "
+               f"CREATE (a)-[x:{label}]->(b) SET x = r.props", rows=new).consume()
+    if old:
+        tx.run(f"UNWIND $rows AS r MATCH (a:Entity)-[x:{label} {{id: r.id}}]->(b:Entity) "
+               "WHERE a.id = r.from AND b.id = r.to SET x = r.props", rows=old).consume()
+
+
+def _upsert_designations(tx, batch: list[Designation]) -> None:
+    found = {rec[0]: [Source.from_json(s) for s in rec[1] or []] for rec in tx.run(
+        "UNWIND $ids AS i MATCH (d:Designation {id: i}) RETURN d.id, d.sources", ids=[d.id for d in batch])}
+    new = [R.designation_row(d) for d in batch if d.id not in found]
+    old = []
+    for d in batch:
+        if d.id in found:
+            d = d.merged_with(Designation(d.entity_id, d.authority, d.program, d.start_date, d.end_date,
+                                          d.note, found[d.id] + d.sources))
+            old.append(R.designation_row(d))
+    if new:
+        tx.run("UNWIND $rows AS r CREATE (d:Designation) SET d = r WITH d, r "
+               "MATCH (e:Entity {id: r.entity_id}) CREATE (e)-[:LISTED]->(d)", rows=new).consume()
+    if old:
+        tx.run("UNWIND $rows AS r MATCH (d:Designation {id: r.id}) SET d.end_date = r.end_date, "
+               "d.note = r.note, d.sources = r.sources", rows=old).consume()
+
+
+def _plain(value: Any) -> Any:
+    """Driver values (nodes, relationships, paths, temporal types) as plain Python."""
+    if isinstance(value, ng.Node):
+        return {**dict(value), "_LABEL": next(iter(value.labels), "")}
+    if isinstance(value, ng.Relationship):
+        return {**dict(value), "_LABEL": value.type}
+    if isinstance(value, ng.Path):
+        return {"nodes": [_plain(n) for n in value.nodes], "rels": [_plain(r) for r in value.relationships]}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    iso = getattr(value, "iso_format", None)
+    if callable(iso):
+        return iso()
+    return value
