@@ -326,8 +326,9 @@ def _tree_lines(node: dict, indent: int, lines: list[str], th) -> None:
         elif owner.get("ref"):
             lines.append(f"{pad}    {owner['name']} is {owner['status']} (explained separately)")
         elif owner.get("contributions") is not None:
+            upto = f" (up to {pct(owner['total_max'])})" if owner["total_max"] != owner["total"] else ""
             lines.append(f"{pad}    {owner['name']} is {owner['status']}: its owners under this regime hold "
-                         f"{pct(owner['total'])}" + (" and control it" if owner.get("control") else ""))
+                         f"{pct(owner['total'])}{upto}" + (" and control it" if owner.get("control") else ""))
             _tree_lines(owner, indent + 2, lines, th)
 
 
@@ -347,16 +348,17 @@ def render_text(info: dict, proof: dict, res) -> str:
     pooled = reg.aggregate
     holder = proof.get("holder")
     who = "listed persons together" if pooled else (f"{holder['name']} ({holder['id']})" if holder else "no one")
+    verb = "hold" if pooled else "holds"
     total, total_max = proof["total"], proof["total_max"]
     if status == "derived":
         if tree.get("meets_threshold"):
-            lines.append(f"Caught: {who} hold {pct(total)}, which is {th.words()}.")
+            lines.append(f"Caught: {who} {verb} {pct(total)}, which is {th.words()}.")
         else:
             lines.append(f"Caught through control by {who} (holding {pct(total)}); "
                          f"the presumption of control is rebuttable.")
     elif status == "possible":
         need = "at least" if th.comparison == ">=" else "more than"
-        lines.append(f"Possibly caught: {who} hold {pct(total)} for certain and up to {pct(total_max)} "
+        lines.append(f"Possibly caught: {who} {verb} {pct(total)} for certain and up to {pct(total_max)} "
                      f"within published ranges or unknown shares; it is caught if the uncertain stakes add "
                      f"{need} {pct(proof['gap'])} more.")
     elif status == "review":
