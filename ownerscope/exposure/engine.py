@@ -68,6 +68,14 @@ class ExposureResult:
         return self._cache[entity_id]
 
     @cached_property
+    def effective_listed(self) -> np.ndarray:
+        """Risk metric: the share (percent) listed persons hold in each entity, integrated over paths."""
+        from .effective import listed_effective
+
+        r, _ = listed_effective(self.graph, self.listed)
+        return r * 100.0
+
+    @cached_property
     def verdicts(self) -> dict[str, dict]:
         return {i: self.verdict(i) for i in self.non_clear_ids()}
 

@@ -137,6 +137,8 @@ class _Explainer:
             grounded = my_order is None or ou < my_order
             if self.g.kind[e] == CONTROL:
                 c["counts"] = self.reg.control_counts
+                c["counted"] = c["counted_max"] = 0.0
+                c["running_total"], c["running_total_max"] = round(total_lo, 6), round(total_hi, 6)
                 if self.reg.control_counts:
                     control.append(c)
             else:
@@ -277,6 +279,7 @@ def explain(res: "ExposureResult", entity_id: str) -> dict:
     info["listed_persons"] = proof["listed_persons"]
     info["total"] = proof["total"]
     info["threshold"] = th.to_dict()
+    info["effective_listed_share"] = round(float(res.effective_listed[i]), 6)
     info["explanation"] = render_text(info, proof, res)
     info["proof"] = proof
     return info
