@@ -123,20 +123,32 @@ def read_file(path: Path, kind: str, dataset: str) -> Iterator[Parsed | Rejected
     file = str(path)
     parse = {"lei": _lei, "rr": _rr, "repex": _repex}[kind]
     ordinal = 0
-    parser = ET.XMLPullParser(events=("end",))
+    parser = ET.XMLPullParser(events=("start", "end"))
+    root = None
     with path.open("rb") as fh:
         while True:
             chunk = fh.read(1 << 20)
+            broken = None
             try:
                 if chunk:
                     parser.feed(chunk)
                 else:
                     parser.close()
             except ET.ParseError as e:
-                yield Rejected(file, e.position[0], f"not well-formed XML after record {ordinal}: {e}; "
-                                                    "the rest of the file is not read")
-                return
-            for _, elem in parser.read_events():
+                broken = e
+            events = parser.read_events()
+            while True:
+                try:
+                    event, elem = next(events)
+                except StopIteration:
+                    break
+                except ET.ParseError as e:  # the pull parser raises a stored error here
+                    broken = e
+                    break
+                if event == "start":
+                    if root is None:
+                        root = elem
+                    continue
                 name = _local(elem.tag)
                 if RECORDS.get(name) != kind:
                     continue
@@ -152,6 +164,13 @@ def read_file(path: Path, kind: str, dataset: str) -> Iterator[Parsed | Rejected
                         else:
                             yield Parsed(rec, file, ordinal)
                 elem.clear()
+            if root is not None:  # drop the finished records from the tree: constant memory
+                for container in root:
+                    del container[:-1]
+            if broken is not None:
+                yield Rejected(file, broken.position[0], f"not well-formed XML after record {ordinal}: {broken}; "
+                                                         "the rest of the file is not read")
+                return
             if not chunk:
                 return
 
