@@ -33,6 +33,7 @@ handle), and reasons say so.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -74,6 +75,7 @@ class RecordError(ValueError):
     pass
 
 
+@lru_cache(maxsize=4096)
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
