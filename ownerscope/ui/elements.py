@@ -52,8 +52,11 @@ def to_elements(graph: dict) -> list[dict]:
                                   "authorities": auth,
                                   "colour": TYPE_COLOURS.get(n.get("type"), "#bab0ac")},
                          "classes": " ".join(classes)})
+    highlight = set(graph.get("highlight", []))
     for key, e in graph["edges"].items():
         classes = [e["type"]]
+        if key in highlight:
+            classes.append("proof")
         if e.get("ended") or e.get("end_date"):
             classes.append("ended")
         elements.append({"data": {"id": key, "source": e["source"], "target": e["target"],
@@ -98,7 +101,8 @@ STYLESHEET = [
     {"selector": "node", "style": {
         "label": "data(label)", "text-wrap": "wrap", "text-max-width": "130px", "font-size": "10px",
         "text-valign": "bottom", "text-margin-y": "4px", "background-color": "data(colour)",
-        "width": 28, "height": 28, "border-width": 2, "border-color": "#ffffff", "color": "#222"}},
+        "width": 28, "height": 28, "border-width": 2, "border-color": "#ffffff", "color": "#222",
+        "text-background-color": "#ffffff", "text-background-opacity": 0.85, "text-background-padding": "1px"}},
     {"selector": "node.person", "style": {"shape": "ellipse"}},
     {"selector": "node.company, node.legal_entity", "style": {"shape": "round-rectangle"}},
     {"selector": "node.organization, node.public_body", "style": {"shape": "hexagon"}},

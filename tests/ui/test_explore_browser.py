@@ -73,3 +73,25 @@ def test_query_console_refuses_writes(demo_url):
         page.locator("#query-output .error").wait_for(timeout=15000)
         assert "read-only" in page.locator("#query-output").inner_text()
         assert not errors, errors
+
+
+def pick(page, dropdown_id: str, text: str, option: str) -> None:
+    page.click(f"#{dropdown_id}")
+    page.keyboard.type(text)
+    page.get_by_text(option, exact=False).last.wait_for(timeout=15000)
+    page.get_by_text(option, exact=False).last.click()
+
+
+def test_find_paths_between_two_entities(demo_url):
+    with browser_page() as (page, errors):
+        page.goto(demo_url + "/")
+        page.click("details.paths > summary")
+        pick(page, "path-from", "Chemezov", "Sergei Chemezov (person)")
+        pick(page, "path-to", "VSMPO-AVISMA Corp", "VSMPO-AVISMA Corporation (company)")
+        page.click("#path-go")
+        wait_for_node(page, "VSMPO-AVISMA Corporation")
+        assert set(node_labels(page)) == {"Sergei Chemezov", "State Corporation Rostec",
+                                          "VSMPO-AVISMA Corporation"}
+        assert "1 shortest path(s) of 2 link(s)" in page.locator("#graph-notice").inner_text()
+        page.screenshot(path=str(artifact_dir() / "paths.png"))
+        assert not errors, errors

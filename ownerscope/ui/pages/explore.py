@@ -19,6 +19,12 @@ def layout(**_):
             dcc.Input(id=ids.SEARCH, type="search", placeholder="Search a name, alias or id…",
                       debounce=0.3, className="search", autoFocus=True),
             html.Div(id=ids.HITS, className="hits"),
+            html.Details(className="paths", children=[
+                html.Summary("Find paths between two entities"),
+                dcc.Dropdown(id=ids.PATH_FROM, placeholder="From… (type to search)", options=[]),
+                dcc.Dropdown(id=ids.PATH_TO, placeholder="To… (type to search)", options=[]),
+                html.Button("Find shortest paths", id=ids.PATH_GO, className="button"),
+            ]),
             html.Div(className="controls", children=[
                 html.Label("Layout"),
                 dcc.Dropdown(id=ids.LAYOUT, clearable=False, value="auto", options=[
@@ -76,11 +82,14 @@ def register():
 
     @callback(Output(ids.GRAPH_DATA, "data"), Output(ids.NOTICE, "children"),
               Input({"type": ids.HIT, "index": ALL}, "n_clicks"), Input(ids.GRAPH, "tapNodeData"),
-              Input(ids.CLEAR, "n_clicks"), State(ids.GRAPH_DATA, "data"), prevent_initial_call=True)
-    def update_graph(hit_clicks, tapped, _clear, graph):
+              Input(ids.CLEAR, "n_clicks"), Input(ids.PATH_GO, "n_clicks"), State(ids.PATH_FROM, "value"),
+              State(ids.PATH_TO, "value"), State(ids.GRAPH_DATA, "data"), prevent_initial_call=True)
+    def update_graph(hit_clicks, tapped, _clear, _go, path_from, path_to, graph):
         trigger = ctx.triggered_id
         if trigger == ids.CLEAR:
             return EMPTY, ""
+        if trigger == ids.PATH_GO:
+            return find_paths(path_from, path_to)
         if isinstance(trigger, dict) and trigger.get("type") == ids.HIT:
             if not any(hit_clicks or []):
                 return no_update, no_update
@@ -88,6 +97,20 @@ def register():
         if trigger == ids.GRAPH and tapped:
             return expand(graph or EMPTY, tapped["id"])
         return no_update, no_update
+
+    for dropdown in (ids.PATH_FROM, ids.PATH_TO):
+        @callback(Output(dropdown, "options"), Input(dropdown, "search_value"), State(dropdown, "value"),
+                  State(dropdown, "options"))
+        def path_options(text, value, options):
+            keep = [o for o in options or [] if o["value"] == value]
+            if not text or len(text) < 2:
+                return keep or no_update
+            try:
+                hits = context.store().search(text, limit=10)
+            except OwnerscopeError:
+                return keep
+            return keep + [{"label": f"{h['name']} ({h['type']})", "value": h["id"]} for h in hits
+                           if h["id"] != value]
 
     @callback(Output(ids.GRAPH, "elements"), Output(ids.GRAPH, "layout"),
               Input(ids.GRAPH_DATA, "data"), Input(ids.LAYOUT, "value"))
@@ -140,6 +163,24 @@ def source_links(sources: list[dict]):
         else:
             items.append(html.Span(title, className="src"))
     return html.Span(items, className="sources")
+
+
+def find_paths(a: str | None, b: str | None):
+    if not a or not b:
+        return no_update, html.Div("Choose both ends of the path.", className="error")
+    try:
+        paths = context.store().shortest_paths(a, b, max_hops=6, limit=10)
+    except OwnerscopeError as e:
+        return no_update, html.Div(str(e), className="error")
+    if not paths:
+        return EMPTY, html.Div("No path of up to 6 links between these two entities.", className="error")
+    graph = {**EMPTY, "paths": True}
+    for p in paths:
+        graph, _ = add_subgraph(graph, p, context.settings().node_cap)
+    graph["highlight"] = sorted(graph["edges"])
+    graph["focus"] = a
+    hops = len(paths[0].edges)
+    return graph, f"{len(paths)} shortest path(s) of {hops} link(s)."
 
 
 def entity_panel(d: dict):
