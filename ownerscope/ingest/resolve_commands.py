@@ -1,0 +1,118 @@
+"""`ownerscope resolve ...`: entity resolution after ingest, and the analyst's confirm / reject / undo."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+STORE_HELP = ("Graph store: a file path (embedded LadybugDB) or bolt://, neo4j://, neo4j+s:// (Neo4j). "
+              "Default: $OWNERSCOPE_STORE, then a local embedded store.")
+
+
+def register(app: typer.Typer, friendly) -> None:
+    sub = typer.Typer(help="Entity resolution: merge records of one entity from several sources.",
+                      no_args_is_help=True)
+
+    def _open(store):
+        from ..graph.store import open_store
+
+        return open_store(store)
+
+    @sub.command("run")
+    @friendly
+    def run_cmd(store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+                threshold_merge: float = typer.Option(95, "--threshold-merge", min=0, max=100,
+                                                      help="Name score (0-100) from which same-type entities "
+                                                           "of different sources merge."),
+                threshold_review: float = typer.Option(80, "--threshold-review", min=0, max=100,
+                                                       help="Name score from which a possible_same_as link is "
+                                                            "left for an analyst.")):
+        """Merge entities with the same identifiers (INN, OGRN, LEI, IMO ...) or referents, and very similar
+        names; leave possible_same_as links for the middle band. Decisions are logged and can be undone."""
+        from ..console import err, out
+        from . import resolve
+
+        s = _open(store)
+        try:
+            report = resolve.run(s, threshold_merge, threshold_review,
+                                 on_progress=lambda msg: err.print(msg, highlight=False))
+        finally:
+            s.close()
+        for m in report.merged:
+            out.print(f"merged {m['drop']} into {m['keep']}: {m['reason']}", highlight=False)
+        if report.reapplied:
+            out.print(f"re-applied {report.reapplied} earlier merges of re-ingested records", highlight=False)
+        out.print(f"compared {report.compared:,} entities: merged {len(report.merged):,}, left "
+                  f"{report.candidates:,} candidates for review (ownerscope resolve list)", highlight=False)
+
+    @sub.command("list")
+    @friendly
+    def list_cmd(store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+                 merges: bool = typer.Option(True, "--merges/--no-merges", help="Show the merges in force.")):
+        """Show the candidates waiting for review and the merges in force."""
+        from ..console import print_table
+        from . import resolve
+
+        s = _open(store)
+        try:
+            cands = resolve.candidates(s)
+            active = resolve.Decisions(resolve.decisions_path(s)).active_merges()
+        finally:
+            s.close()
+        print_table("candidates (resolve confirm A B / resolve reject A B)", ["a", "name", "b", "name", "why"],
+                    [[c["a"], c["a_name"], c["b"], c["b_name"], c["reason"]] for c in cands])
+        if merges:
+            print_table("merges (resolve undo ID)", ["kept", "merged", "why", "by", "at"],
+                        [[m["keep"], m["drop"], m["reason"], m["by"], m["at"]] for m in active])
+
+    @sub.command("confirm")
+    @friendly
+    def confirm_cmd(a: str = typer.Argument(..., help="The entity to keep."),
+                    b: str = typer.Argument(..., help="The entity merged into it."),
+                    store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP)):
+        """Say A and B are the same entity: merge B into A (B's id keeps finding it)."""
+        from ..console import out
+        from . import resolve
+
+        s = _open(store)
+        try:
+            m = resolve.confirm(s, a, b)
+        finally:
+            s.close()
+        out.print(f"merged {m['drop']} into {m['keep']}", highlight=False)
+
+    @sub.command("reject")
+    @friendly
+    def reject_cmd(a: str = typer.Argument(...), b: str = typer.Argument(...),
+                   store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP)):
+        """Say A and B are different entities: remove the candidate link; the pair is not proposed again."""
+        from ..console import out
+        from . import resolve
+
+        s = _open(store)
+        try:
+            n = resolve.reject(s, a, b)
+        finally:
+            s.close()
+        out.print(f"rejected {a} / {b} ({n} candidate link removed)", highlight=False)
+
+    @sub.command("undo")
+    @friendly
+    def undo_cmd(entity_id: str = typer.Argument(..., metavar="ID",
+                                                 help="A merged id (undo that merge) or a kept id (undo every "
+                                                      "merge into it)."),
+                 store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP)):
+        """Undo a merge: the merged entity comes back with its own relations, designations and sources."""
+        from ..console import out
+        from . import resolve
+
+        s = _open(store)
+        try:
+            undone = resolve.undo(s, entity_id)
+        finally:
+            s.close()
+        for m in undone:
+            out.print(f"restored {m['drop']} (was merged into {m['keep']})", highlight=False)
+
+    app.add_typer(sub, name="resolve")
