@@ -14,7 +14,8 @@ import polars as pl
 
 from ..errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from ..text import norm, search_text
-from .model import (LABEL_RELATIONS, RELATION_LABELS, Designation, Entity, Relation, Source, dedupe)
+from .model import (LABEL_RELATIONS, RELATION_LABELS, Designation, Entity, Relation, Source, dedupe,
+                    merge_sources)
 from .store import QueryResult, Subgraph
 from . import rows as R
 
@@ -178,6 +179,123 @@ class EmbeddedStore:
         if pairs:
             self._run("UNWIND $rows AS r MERGE (x:Redirect {id: r.id}) SET x.target = r.target",
                       {"rows": [{"id": a, "target": b} for a, b in pairs]})
+
+    # ------------------------------------------------------------------ merges (entity resolution)
+    def merge_entities(self, keep_id: str, drop_id: str) -> dict:
+        """Fold entity `drop_id` into `keep_id`: names, identifiers and sources are united on the kept node,
+        the dropped node's relations and designations move onto it, the dropped node is deleted and
+        `drop_id` redirects to `keep_id`. Returns a JSON-able snapshot for `unmerge_entities`."""
+        from ..errors import NotFound
+
+        if keep_id == drop_id:
+            raise StoreError(f"cannot merge {keep_id!r} into itself")
+        found = {r[0]: R.entity_from_row(r) for r in self._rows(
+            "UNWIND $ids AS i MATCH (e:Entity {id: i}) RETURN e.id, e.type, e.name, e.aliases, e.country, "
+            "e.identifiers, e.notes, e.sources", {"ids": [keep_id, drop_id]})}
+        for eid in (keep_id, drop_id):
+            if eid not in found:
+                raise NotFound(f"no entity with id {eid!r} to merge")
+        keep, drop = found[keep_id], found[drop_id]
+        aliases = [a for a in dict.fromkeys([*keep.aliases, drop.name, *drop.aliases]) if a and a != keep.name]
+        merged = Entity(id=keep.id, type=keep.type, name=keep.name, aliases=aliases,
+                        country=keep.country or drop.country,
+                        identifiers=list(dict.fromkeys([*keep.identifiers, *drop.identifiers])),
+                        notes=keep.notes or drop.notes, sources=merge_sources(keep.sources, drop.sources))
+        old_rels, new_rels = [], []
+        for direction, pattern in (("out", "(d:Entity {id: $id})-[r]->(o:Entity)"),
+                                   ("in", "(d:Entity {id: $id})<-[r]-(o:Entity)")):
+            for row in self._rows(f"MATCH {pattern} RETURN label(r), {R.REL_RETURN}, o.id", {"id": drop_id}):
+                label, vals, other = row[0], dict(zip(R.REL_FIELDS, row[1:-1])), row[-1]
+                ends = (drop_id, other) if direction == "out" else (other, drop_id)
+                old_rels.append({"label": label, "from": ends[0], "to": ends[1], **vals,
+                                 "sources": list(vals["sources"] or [])})
+                if other == keep_id:
+                    continue  # a link between the two merged records disappears with the merge
+                new_ends = (keep_id, other) if direction == "out" else (other, keep_id)
+                new_rels.append(Relation(
+                    source_id=new_ends[0], target_id=new_ends[1], type=LABEL_RELATIONS[label],
+                    share=vals["share"], share_min=vals["share_min"], share_max=vals["share_max"],
+                    start_date=vals["start_date"], end_date=vals["end_date"], ended=bool(vals["ended"]),
+                    basis=vals["basis"], joint_group=vals["joint_group"], role=vals["role"], note=vals["note"],
+                    sources=[Source.from_json(s) for s in vals["sources"] or []], key=vals["id"]))
+        des_cols = "d.id, d.entity_id, d.authority, d.program, d.start_date, d.end_date, d.note, d.sources"
+        old_des = [dict(zip(DES_SCHEMA, r)) for r in self._rows(
+            f"MATCH (e:Entity {{id: $id}})-[:LISTED]->(d:Designation) RETURN {des_cols}", {"id": drop_id})]
+        new_des = [Designation(keep_id, d["authority"], d["program"], d["start_date"], d["end_date"], d["note"],
+                               [Source.from_json(s) for s in d["sources"] or []]) for d in old_des]
+        keep_des_before = [dict(zip(DES_SCHEMA, r)) for r in self._rows(
+            "UNWIND $ids AS i MATCH (d:Designation {id: i}) RETURN " + des_cols,
+            {"ids": [d.id for d in new_des]})]
+        redirected = [r[0] for r in self._rows("MATCH (r:Redirect) WHERE r.target = $id RETURN r.id",
+                                               {"id": drop_id})]
+        snapshot = {"keep": R.entity_row(keep), "drop": R.entity_row(drop), "relations": old_rels,
+                    "created_relations": [{"label": RELATION_LABELS[r.type], "from": r.source_id,
+                                           "to": r.target_id, "id": r.id} for r in new_rels],
+                    "designations": [{**d, "sources": list(d["sources"] or [])} for d in old_des],
+                    "created_designations": [d.id for d in new_des],
+                    "keep_designations_before": [{**d, "sources": list(d["sources"] or [])}
+                                                 for d in keep_des_before],
+                    "redirects": redirected}
+        self._set_entity(merged)
+        if new_rels:
+            self.upsert_relations(new_rels)
+        if new_des:
+            self.upsert_designations(new_des)
+        self._run("MATCH (e:Entity {id: $id})-[:LISTED]->(d:Designation) DETACH DELETE d", {"id": drop_id})
+        self._run("MATCH (e:Entity {id: $id}) DETACH DELETE e", {"id": drop_id})
+        self._run("MATCH (r:Redirect) WHERE r.target = $old SET r.target = $new", {"old": drop_id, "new": keep_id})
+        self._run("MATCH (r:Redirect {id: $id}) DELETE r", {"id": keep_id})
+        self.add_redirects([(drop_id, keep_id)])
+        return snapshot
+
+    def unmerge_entities(self, snapshot: dict) -> None:
+        """Undo one `merge_entities` from its snapshot: the kept node gets back its own fields, the dropped
+        node, its relations and designations come back, and the redirect is removed."""
+        keep_id, drop_id = snapshot["keep"]["id"], snapshot["drop"]["id"]
+        if self.existing_ids([drop_id]):
+            raise StoreError(f"{drop_id!r} exists again (re-ingested?): merge it again or remove it first")
+        for r in snapshot["created_relations"]:
+            self._run(f"MATCH (a:Entity {{id: $s}})-[x:{r['label']}]->(b:Entity {{id: $t}}) WHERE x.id = $id "
+                      "DELETE x", {"s": r["from"], "t": r["to"], "id": r["id"]})
+        before = {d["id"]: d for d in snapshot["keep_designations_before"]}
+        for did in snapshot["created_designations"]:
+            if did in before:
+                d = before[did]
+                self._run("MATCH (d:Designation {id: $id}) SET d.end_date = CAST($end_date AS STRING), "
+                          "d.note = CAST($note AS STRING), d.sources = CAST($sources AS STRING[])",
+                          {"id": did, "end_date": d["end_date"], "note": d["note"], "sources": d["sources"]})
+            else:
+                self._run("MATCH (d:Designation {id: $id}) DETACH DELETE d", {"id": did})
+        self._set_entity(R.entity_from_row([snapshot["keep"][k] for k in (
+            "id", "type", "name", "aliases", "country", "identifiers", "notes", "sources")]))
+        self._copy("Entity", pl.DataFrame([snapshot["drop"]], schema=ENTITY_SCHEMA))
+        by_label: dict[str, list[dict]] = {}
+        for r in snapshot["relations"]:
+            row = {k: v for k, v in r.items() if k != "label"}
+            row["ended"] = bool(row["ended"])
+            by_label.setdefault(r["label"], []).append(row)
+        for label, rows in by_label.items():
+            self._copy(label, pl.DataFrame(rows, schema=REL_SCHEMA))
+        if snapshot["designations"]:
+            self._copy("Designation", pl.DataFrame(snapshot["designations"], schema=DES_SCHEMA))
+            self._copy("LISTED", pl.DataFrame({"from": [drop_id] * len(snapshot["designations"]),
+                                               "to": [d["id"] for d in snapshot["designations"]]},
+                                              schema={"from": pl.Utf8, "to": pl.Utf8}))
+        self._run("MATCH (r:Redirect {id: $id}) DELETE r", {"id": drop_id})
+        if snapshot["redirects"]:
+            self.add_redirects([(rid, drop_id) for rid in snapshot["redirects"]])
+
+    def delete_relations(self, rels: Sequence[tuple[str, str, str, str]]) -> None:
+        """Delete relations given as (source id, target id, relation type, relation id)."""
+        for s, t, rtype, rid in rels:
+            self._run(f"MATCH (a:Entity {{id: $s}})-[x:{RELATION_LABELS[rtype]}]->(b:Entity {{id: $t}}) "
+                      "WHERE x.id = $id DELETE x", {"s": s, "t": t, "id": rid})
+
+    def _set_entity(self, ent: Entity) -> None:
+        self._run("MATCH (e:Entity {id: $id}) SET e.type = $type, e.name = $name, "
+                  "e.aliases = CAST($aliases AS STRING[]), e.country = CAST($country AS STRING), "
+                  "e.identifiers = CAST($identifiers AS STRING[]), e.notes = CAST($notes AS STRING), "
+                  "e.sources = CAST($sources AS STRING[]), e.search = $search", R.entity_row(ent))
 
     # ------------------------------------------------------------------ reads
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
