@@ -9,6 +9,7 @@ holders of the target leave over (100% minus their known minimum stakes).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import polars as pl
@@ -43,10 +44,7 @@ def active_expr(as_of: str, start: str = "start_date", end: str = "end_date",
 @dataclass
 class OwnershipGraph:
     as_of: str
-    ids: list[str]                 # node index -> entity id
-    index: dict[str, int]
-    names: list[str]
-    types: list[str]
+    nodes: pl.DataFrame            # id, type, name; row number = node index
     # active edges, in the order of `edges`
     edges: pl.DataFrame            # active ownership/control rows (all columns) with src/dst indices
     src: np.ndarray
@@ -68,7 +66,23 @@ class OwnershipGraph:
 
     @property
     def n(self) -> int:
-        return len(self.ids)
+        return self.nodes.height
+
+    @cached_property
+    def ids(self) -> list[str]:
+        return self.nodes["id"].to_list()
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        return {k: i for i, k in enumerate(self.ids)}
+
+    @cached_property
+    def names(self) -> list[str | None]:
+        return self.nodes["name"].to_list()
+
+    @cached_property
+    def types(self) -> list[str | None]:
+        return self.nodes["type"].to_list()
 
     @property
     def m(self) -> int:
@@ -114,11 +128,9 @@ def listed_mask(graph: OwnershipGraph, authorities) -> np.ndarray:
     mask = np.zeros(graph.n, dtype=bool)
     d = graph.designations
     if d.height:
-        hits = d.filter(pl.col("active") & pl.col("authority").is_in(list(authorities)))
-        for eid in hits["entity_id"].unique().to_list():
-            i = graph.index.get(eid)
-            if i is not None:
-                mask[i] = True
+        hits = d.filter(pl.col("active") & pl.col("authority").is_in(list(authorities)))["entity_id"].unique()
+        idx = (graph.nodes.select("id").with_row_index("_i").join(hits.to_frame("id"), on="id", how="semi"))
+        mask[idx["_i"].to_numpy()] = True
     return mask
 
 
@@ -138,54 +150,60 @@ def build_graph(ownership: pl.DataFrame, designations: pl.DataFrame, entities: p
     else:
         des = des.with_columns(pl.lit(False).alias("active"))
 
-    ent = entities.select("id", "type", "name").unique("id", keep="first", maintain_order=True)
-    extra = (pl.concat([active["source"], active["target"], inactive["source"], inactive["target"],
-                        des["entity_id"]]).unique(maintain_order=True).alias("id").to_frame())
-    extra = extra.join(ent.select("id"), on="id", how="anti")
-    nodes = pl.concat([ent, extra.with_columns(pl.lit(None, dtype=pl.Utf8).alias("type"),
-                                               pl.lit(None, dtype=pl.Utf8).alias("name"))])
-    nodes = nodes.with_row_index("_idx")
-    ids = nodes["id"].to_list()
-    index = {k: i for i, k in enumerate(ids)}
-    lookup = nodes.select(pl.col("id"), pl.col("_idx").cast(pl.Int64))
-    active = (active.join(lookup.rename({"id": "source", "_idx": "_src"}), on="source", how="left")
-              .join(lookup.rename({"id": "target", "_idx": "_dst"}), on="target", how="left"))
+    # node index = row of the entity frame; ids only met in edges or designations are appended
+    ent = entities.select(pl.col("id"), pl.col("type"), pl.col("name"))
+    if ent["id"].is_duplicated().any():
+        ent = ent.unique("id", keep="first", maintain_order=True)
+    lookup = ent.select("id").with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
+    active = (active.join(lookup.rename({"id": "source", "_i": "_src"}), on="source", how="left")
+              .join(lookup.rename({"id": "target", "_i": "_dst"}), on="target", how="left"))
+    loose = pl.concat([active.filter(pl.col("_src").is_null())["source"],
+                       active.filter(pl.col("_dst").is_null())["target"],
+                       inactive["source"], inactive["target"], des["entity_id"]]).unique(maintain_order=True)
+    loose = loose.to_frame("id").join(lookup, on="id", how="anti")
+    nodes = ent
+    if loose.height:
+        nodes = pl.concat([ent, loose.with_columns(pl.lit(None, dtype=pl.Utf8).alias("type"),
+                                                   pl.lit(None, dtype=pl.Utf8).alias("name"))
+                           .select("id", "type", "name")])
+        extra = loose.with_row_index("_j").with_columns((pl.col("_j").cast(pl.Int64) + ent.height).alias("_j"))
+        active = (active.join(extra.rename({"id": "source", "_j": "_s2"}), on="source", how="left")
+                  .join(extra.rename({"id": "target", "_j": "_d2"}), on="target", how="left")
+                  .with_columns(pl.coalesce("_src", "_s2").alias("_src"), pl.coalesce("_dst", "_d2").alias("_dst"))
+                  .drop("_s2", "_d2"))
+    n = nodes.height
+    src = active["_src"].to_numpy().astype(np.int64)
+    dst = active["_dst"].to_numpy().astype(np.int64)
 
     is_own = pl.col("type") == "ownership"
-    lo = pl.when(is_own).then(pl.coalesce(pl.col("share"), pl.col("share_min"), pl.lit(0.0))).otherwise(0.0)
-    active = active.with_columns(lo.clip(0.0, 100.0).alias("_lo"))
-    # what the other holders leave over: 100 - (sum of known minimum stakes into the target - own minimum)
-    active = active.with_columns(
-        (pl.lit(100.0) - (pl.col("_lo").sum().over("target") - pl.col("_lo"))).clip(0.0, 100.0).alias("_room"))
-    hi_raw = pl.coalesce(pl.col("share"), pl.col("share_max"), pl.lit(100.0))
-    active = active.with_columns(
-        pl.when(is_own).then(pl.max_horizontal(pl.col("_lo"), pl.min_horizontal(hi_raw.clip(0.0, 100.0),
-                                                                                 pl.col("_room"))))
-        .otherwise(0.0).alias("_hi"))
-    jg = pl.when(is_own & pl.col("joint_group").is_not_null() & (pl.col("joint_group") != ""))
-    active = active.with_columns(jg.then(pl.concat_str([pl.col("target"), pl.col("joint_group")],
-                                                       separator="\x1f")).otherwise(None).alias("_jkey"))
-    jkeys = active["_jkey"]
+    lo_expr = pl.when(is_own).then(pl.coalesce(pl.col("share"), pl.col("share_min"), pl.lit(0.0))).otherwise(0.0)
+    hi_expr = pl.when(is_own).then(pl.coalesce(pl.col("share"), pl.col("share_max"), pl.lit(100.0))).otherwise(0.0)
+    vals = active.select(lo_expr.clip(0.0, 100.0).alias("lo"), hi_expr.clip(0.0, 100.0).alias("hi"))
+    lo = vals["lo"].to_numpy().astype(np.float64)
+    hi_raw = vals["hi"].to_numpy().astype(np.float64)
+    # what the other holders leave over: 100 - (known minimum stakes into the target, less this one)
+    room = np.clip(100.0 - (np.bincount(dst, weights=lo, minlength=n)[dst] - lo), 0.0, 100.0)
+    hi = np.maximum(lo, np.minimum(hi_raw, room))
+    kind = np.where((active["type"] == "control").to_numpy(), CONTROL, OWNERSHIP).astype(np.int8)
+    hi[kind == CONTROL] = 0.0
+
     joint = np.full(active.height, -1, dtype=np.int64)
     joint_lo = np.zeros(0)
     joint_hi = np.zeros(0)
     joint_target = np.zeros(0, dtype=np.int64)
-    if jkeys.null_count() < active.height:
-        codes = jkeys.cast(pl.Categorical).to_physical().to_numpy()
-        present = ~jkeys.is_null().to_numpy()
-        uniq, inv = np.unique(codes[present], return_inverse=True)
+    jg = active["joint_group"]
+    present = (jg.is_not_null() & (jg != "")).to_numpy() & (kind == OWNERSHIP)
+    if present.any():
+        keys = pl.DataFrame({"t": dst[present], "g": jg.filter(pl.Series(present))})
+        inv = keys.select(pl.struct("t", "g").rank("dense").cast(pl.Int64) - 1).to_series().to_numpy()
         joint[present] = inv
-        joint_lo = np.minimum(np.bincount(inv, weights=active["_lo"].to_numpy()[present]), 100.0)
-        joint_hi = np.minimum(np.bincount(inv, weights=active["_hi"].to_numpy()[present]), 100.0)
-        joint_target = np.zeros(len(uniq), dtype=np.int64)
-        joint_target[inv] = active["_dst"].to_numpy()[present]
+        joint_lo = np.minimum(np.bincount(inv, weights=lo[present]), 100.0)
+        joint_hi = np.minimum(np.bincount(inv, weights=hi[present]), 100.0)
+        joint_target = np.zeros(len(joint_lo), dtype=np.int64)
+        joint_target[inv] = dst[present]
 
     return OwnershipGraph(
-        as_of=as_of, ids=ids, index=index, names=nodes["name"].to_list(), types=nodes["type"].to_list(),
-        edges=active.drop("_jkey", "_room"),
-        src=active["_src"].to_numpy().astype(np.int64), dst=active["_dst"].to_numpy().astype(np.int64),
-        kind=np.where((active["type"] == "control").to_numpy(), CONTROL, OWNERSHIP).astype(np.int8),
-        lo=active["_lo"].to_numpy().astype(np.float64), hi=active["_hi"].to_numpy().astype(np.float64),
-        exact=active["share"].is_not_null().to_numpy(), joint=joint, joint_lo=joint_lo, joint_hi=joint_hi, joint_target=joint_target,
-        inactive=inactive, designations=des,
+        as_of=as_of, nodes=nodes, edges=active, src=src, dst=dst, kind=kind, lo=lo, hi=hi,
+        exact=active["share"].is_not_null().to_numpy(), joint=joint, joint_lo=joint_lo, joint_hi=joint_hi,
+        joint_target=joint_target, inactive=inactive, designations=des,
     )
