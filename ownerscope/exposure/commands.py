@@ -38,9 +38,7 @@ def register(app: typer.Typer, friendly) -> None:
     ):
         """Which entities each regime's ownership rule catches, and why.
 
-        Statuses: listed, derived (owned or controlled under the rule), possible (caught for some value
-        within published share ranges or unknown shares), review (an indication such as the EU
-        largest-minority case), exposed (listed ownership below the threshold) and clear.
+        Statuses: listed, derived (owned or controlled under the rule), possible (caught for some value within published share ranges or unknown shares), review (an indication such as the EU largest-minority case), exposed (listed ownership below the threshold) and clear.
         """
         from ..console import err, out, print_json, print_table
         from ..errors import NotFound
@@ -93,8 +91,10 @@ def register(app: typer.Typer, friendly) -> None:
                                             "listed as an ultimate beneficial owner."),
         store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     ):
-        """Write a report on one entity for a compliance officer: the verdict per regime, the proof with
-        its sources, a picture of the ownership structure, beneficial owners, the date and the data."""
+        """Write a report on one entity for a compliance officer.
+
+        The verdict per regime, the proof with its sources, a picture of the ownership structure, beneficial owners, the date and the data it was computed from.
+        """
         from ..console import out
         from ..errors import NotFound
         from .regimes import get_regime
