@@ -66,6 +66,9 @@ class Neo4jStore:
             with self._errors("connecting"):
                 self._driver.verify_connectivity()
                 self._read("RETURN 1", doing="opening the database")
+        except ValueError as e:  # e.g. an address that does not resolve
+            self._driver.close()
+            raise ConfigError(f"cannot use the Neo4j URL {url}: {e}") from e
         except BaseException:
             self._driver.close()
             raise
@@ -194,12 +197,12 @@ class Neo4jStore:
 
     def neighbours(self, entity_id: str, types: Sequence[str] | None = None, direction: str = "both",
                    limit: int = 200) -> Subgraph:
+        labels = rel_types(types or None)  # checked before anything else: they are formatted into Cypher
+        if direction not in ("both", "out", "in"):
+            raise QueryError(f"direction must be both, out or in, not {direction!r}")
         eid = self.resolve_id(entity_id)
         if eid is None:
             return Subgraph()
-        labels = rel_types(types or None)
-        if direction not in ("both", "out", "in"):
-            raise QueryError(f"direction must be both, out or in, not {direction!r}")
         n = len(R.REL_FIELDS) + 1
 
         def work(tx):

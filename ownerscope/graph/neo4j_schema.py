@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from ..errors import QueryError
 from .model import RELATION_LABELS
 
 ENTITY_LABEL = "Entity"
@@ -44,7 +45,7 @@ def rel_types(relation_types: Iterable[str] | None = None) -> str:
         labels = []
         for t in relation_types:
             if t not in RELATION_LABELS:
-                raise ValueError(f"unknown relation type {t!r} (choose from {', '.join(RELATION_LABELS)})")
+                raise QueryError(f"unknown relation type {t!r} (choose from {', '.join(RELATION_LABELS)})")
             labels.append(RELATION_LABELS[t])
     return "|".join(rel_type(label) for label in labels)
 
