@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -72,6 +73,7 @@ def _val(v: str | None) -> str:
     return "" if v == EMPTY else v
 
 
+@lru_cache(maxsize=4096)
 def _country(name: str) -> str | None:
     code = registry.country.clean(name.strip()) if name and name.strip() else None
     return code.lower() if code else None
