@@ -12,6 +12,7 @@ every label formatted into Cypher is checked against the model; every session na
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Callable, Iterable, Sequence
 
 import neo4j
@@ -30,6 +31,10 @@ from .store import QueryResult, Subgraph
 
 ENTITY_RETURN = "e.id, e.type, e.name, e.aliases, e.country, e.identifiers, e.notes, e.sources"
 DES_RETURN = "d.id, d.entity_id, d.authority, d.program, d.start_date, d.end_date, d.note, d.sources"
+# the driver logs connection failures at ERROR; without a handler Python would print them to stderr next
+# to the one-line error the user gets (records still reach any handler an application configures)
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
 # (relations are looked up by their id through the per-type relationship index, named in a hint: on an
 # empty or young store the planner otherwise picks an Entity index scan per row, 100x slower)
 # rows per UNWIND: the pipeline's batches (20k) stay whole; bigger calls are split

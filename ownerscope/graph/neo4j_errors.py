@@ -42,7 +42,7 @@ def translated(url: str, user: str, database: str, doing: str, writing: bool = F
         raise AuthFailed(f"Neo4j refused the user/password for {url} (user {user!r}; set "
                          f"OWNERSCOPE_NEO4J_USER and OWNERSCOPE_NEO4J_PASSWORD)") from e
     except (nx.ServiceUnavailable, nx.SessionExpired) as e:
-        hint = (" — batches committed before this are kept; re-run the same command to complete it"
+        hint = ("; batches committed before this are kept: re-run the same command to complete it"
                 if writing else "")
         raise StoreUnavailable(f"cannot reach Neo4j at {url} while {doing}: {message(e)}{hint}") from e
     except nx.Neo4jError as e:
