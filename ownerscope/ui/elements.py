@@ -33,8 +33,10 @@ def share_label(e: dict) -> str:
     return e.get("role") or e.get("basis") or ""
 
 
-def to_elements(graph: dict) -> list[dict]:
-    """graph: {"nodes": {id: node}, "edges": {key: edge}, "expanded": [ids], "focus": id}."""
+def to_elements(graph: dict, status: dict[str, str] | None = None, regime: str = "") -> list[dict]:
+    """graph: {"nodes": {id: node}, "edges": {key: edge}, "expanded": [ids], "focus": id}; status: the
+    exposure status of each node under `regime`, when one is chosen."""
+    status = status or {}
     expanded = set(graph.get("expanded", []))
     focus = graph.get("focus")
     elements = []
@@ -48,15 +50,23 @@ def to_elements(graph: dict) -> list[dict]:
             classes.append("expanded")
         if n["id"] == focus:
             classes.append("focus")
+        st = status.get(n["id"])
+        if st and st != "clear":
+            classes.append(f"st-{st}")
+            if st != "listed":
+                label += f"\n{st.upper()} ({regime})"
         elements.append({"data": {"id": n["id"], "label": label, "name": n["name"], "type": n.get("type"),
                                   "authorities": auth,
                                   "colour": TYPE_COLOURS.get(n.get("type"), "#bab0ac")},
                          "classes": " ".join(classes)})
     highlight = set(graph.get("highlight", []))
+    context = set(graph.get("context", []))
     for key, e in graph["edges"].items():
         classes = [e["type"]]
         if key in highlight:
             classes.append("proof")
+        elif key in context:
+            classes.append("context")
         if e.get("ended") or e.get("end_date"):
             classes.append("ended")
         elements.append({"data": {"id": key, "source": e["source"], "target": e["target"],
@@ -112,6 +122,12 @@ STYLESHEET = [
     {"selector": "node.expanded", "style": {"border-width": 3, "border-color": "#333"}},
     {"selector": "node.focus", "style": {"width": 38, "height": 38, "font-weight": "bold"}},
     {"selector": "node:selected", "style": {"border-color": "#1f77b4", "border-width": 4}},
+    {"selector": "node.st-listed", "style": {"border-color": "#7f0000", "border-width": 5}},
+    {"selector": "node.st-derived", "style": {"border-color": "#6a3d9a", "border-width": 6}},
+    {"selector": "node.st-possible", "style": {"border-color": "#6a3d9a", "border-width": 5,
+                                               "border-style": "dashed"}},
+    {"selector": "node.st-review", "style": {"border-color": "#e6ab02", "border-width": 5}},
+    {"selector": "node.st-exposed", "style": {"border-color": "#ff7f0e", "border-width": 5}},
     {"selector": "edge", "style": {
         "curve-style": "bezier", "target-arrow-shape": "triangle", "width": 1.5, "line-color": "#999",
         "target-arrow-color": "#999", "label": "data(label)", "font-size": "9px", "color": "#555",
@@ -122,5 +138,7 @@ STYLESHEET = [
     {"selector": "edge.family, edge.associate, edge.linked, edge.possible_same_as",
      "style": {"line-style": "dotted", "target-arrow-shape": "none"}},
     {"selector": "edge.ended", "style": {"opacity": 0.35}},
+    {"selector": "edge.context", "style": {"line-color": "#f0a202", "target-arrow-color": "#f0a202",
+                                           "width": 4, "line-style": "dashed"}},
     {"selector": "edge.proof", "style": {"line-color": "#d62728", "target-arrow-color": "#d62728", "width": 5}},
 ]

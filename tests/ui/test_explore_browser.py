@@ -76,10 +76,23 @@ def test_query_console_refuses_writes(demo_url):
 
 
 def pick(page, dropdown_id: str, text: str, option: str) -> None:
-    page.click(f"#{dropdown_id}")
-    page.keyboard.type(text)
-    page.get_by_text(option, exact=False).last.wait_for(timeout=15000)
-    page.get_by_text(option, exact=False).last.click()
+    """Open a dcc.Dropdown, type into its search box (it opens in a popover outside the dropdown
+    element), click the option. An attempt that finds no option is closed and tried again."""
+    target = page.get_by_text(option, exact=False).last
+    for attempt in range(3):
+        page.click(f"#{dropdown_id}")
+        search = page.locator(".dash-dropdown-search").first
+        search.wait_for(state="visible", timeout=5000)
+        search.click()
+        search.press_sequentially(text, delay=40)
+        try:
+            target.wait_for(timeout=10000)
+            break
+        except Exception:
+            page.keyboard.press("Escape")
+    else:
+        raise AssertionError(f"could not pick {option!r} in #{dropdown_id}")
+    target.click()
 
 
 def test_find_paths_between_two_entities(demo_url):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import dash
 import dash_cytoscape as cyto
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from ...errors import OwnerscopeError
 from .. import context, ids
+from .. import exposure_view
 from ..elements import STYLESHEET, add_subgraph, pick_layout, share_label, to_elements
 
 EMPTY = {"nodes": {}, "edges": {}, "expanded": [], "focus": None}
@@ -24,6 +27,17 @@ def layout(**_):
                 dcc.Dropdown(id=ids.PATH_FROM, placeholder="From… (type to search)", options=[]),
                 dcc.Dropdown(id=ids.PATH_TO, placeholder="To… (type to search)", options=[]),
                 html.Button("Find shortest paths", id=ids.PATH_GO, className="button"),
+            ]),
+            html.Div(className="controls exposure-controls", children=[
+                html.Label("Exposure rule"),
+                dcc.Dropdown(id=ids.REGIME, placeholder="none", value=None, options=[
+                    {"label": "OFAC 50% rule (US)", "value": "ofac"},
+                    {"label": "EU owned or controlled", "value": "eu"},
+                    {"label": "UK owned or controlled", "value": "uk"}]),
+                html.Label("As of"),
+                dcc.Input(id=ids.AS_OF, type="text", value=date.today().isoformat(), debounce=True,
+                          placeholder="YYYY-MM-DD (empty: today)", pattern=r"\d{4}-\d{2}-\d{2}",
+                          className="date"),
             ]),
             html.Div(className="controls", children=[
                 html.Label("Layout"),
@@ -42,9 +56,12 @@ def layout(**_):
                            style={"width": "100%", "height": "100%"}, minZoom=0.1, maxZoom=1.6,
                            boxSelectionEnabled=False),
         ]),
-        html.Div(id=ids.DETAILS, className="details",
-                 children=html.P("Search for an entity, then click nodes to expand their neighbours.",
-                                 className="hint")),
+        dcc.Download(id=ids.REPORT_DOWNLOAD),
+        html.Div(className="details", children=[
+            exposure_view.actions_bar(),
+            html.Div(id=ids.DETAILS, children=html.P(
+                "Search for an entity, then click nodes to expand their neighbours.", className="hint")),
+        ]),
         dcc.Store(id=ids.GRAPH_DATA, data=EMPTY),
     ])
 
@@ -54,6 +71,8 @@ def legend():
     return html.Div(className="legend", children=[
         html.H4("Legend"), item("listed", "sanctioned (any authority)"),
         item("controlled", "export controls only"), item("plain", "not listed"),
+        item("ring derived", "caught by the rule (purple ring)"), item("ring possible", "possibly caught"),
+        item("ring exposed", "exposed, below threshold"), item("ring review", "review indication"),
         item("own", "ownership (share %)"), item("ctrl", "control"), item("other", "other link"),
         html.Small("Faded links have ended. Bold border: expanded."),
     ])
@@ -82,10 +101,16 @@ def register():
 
     @callback(Output(ids.GRAPH_DATA, "data"), Output(ids.NOTICE, "children"),
               Input({"type": ids.HIT, "index": ALL}, "n_clicks"), Input(ids.GRAPH, "tapNodeData"),
-              Input(ids.CLEAR, "n_clicks"), Input(ids.PATH_GO, "n_clicks"), State(ids.PATH_FROM, "value"),
-              State(ids.PATH_TO, "value"), State(ids.GRAPH_DATA, "data"), prevent_initial_call=True)
-    def update_graph(hit_clicks, tapped, _clear, _go, path_from, path_to, graph):
+              Input(ids.CLEAR, "n_clicks"), Input(ids.PATH_GO, "n_clicks"),
+              Input(ids.PROOF_SHOW, "n_clicks"), State(ids.PATH_FROM, "value"),
+              State(ids.PATH_TO, "value"), State(ids.GRAPH_DATA, "data"), State(ids.REGIME, "value"),
+              State(ids.AS_OF, "value"), prevent_initial_call=True)
+    def update_graph(hit_clicks, tapped, _clear, _go, proof_clicks, path_from, path_to, graph, regime, as_of):
         trigger = ctx.triggered_id
+        if trigger == ids.PROOF_SHOW:
+            if not proof_clicks or not (graph or {}).get("focus"):
+                return no_update, no_update
+            return show_proof(graph, graph["focus"], regime, as_of)
         if trigger == ids.CLEAR:
             return EMPTY, ""
         if trigger == ids.PATH_GO:
@@ -113,21 +138,45 @@ def register():
                            if h["id"] != value]
 
     @callback(Output(ids.GRAPH, "elements"), Output(ids.GRAPH, "layout"),
-              Input(ids.GRAPH_DATA, "data"), Input(ids.LAYOUT, "value"))
-    def draw(graph, choice):
+              Input(ids.GRAPH_DATA, "data"), Input(ids.LAYOUT, "value"), Input(ids.REGIME, "value"),
+              Input(ids.AS_OF, "value"))
+    def draw(graph, choice, regime, as_of):
         graph = graph or EMPTY
-        return to_elements(graph), pick_layout(graph, choice or "auto")
+        try:
+            status = exposure_view.statuses(regime, as_of, list(graph["nodes"]))
+        except OwnerscopeError:
+            status = {}
+        elements = to_elements(graph, status, (regime or "").upper())
+        if ctx.triggered_id in (ids.REGIME, ids.AS_OF):
+            return elements, no_update  # recolour without moving the nodes
+        return elements, pick_layout(graph, choice or "auto")
 
-    @callback(Output(ids.DETAILS, "children"), Input(ids.GRAPH_DATA, "data"))
-    def details(graph):
+    @callback(Output(ids.DETAILS, "children"), Input(ids.GRAPH_DATA, "data"), Input(ids.REGIME, "value"),
+              Input(ids.AS_OF, "value"))
+    def details(graph, regime, as_of):
         focus = (graph or {}).get("focus")
         if not focus:
             return no_update
         try:
             d = context.store().get_entity(focus)
+            box = exposure_view.verdict_box(d["id"], regime, as_of) if d else None
         except OwnerscopeError as e:
             return html.Div(str(e), className="error")
-        return entity_panel(d) if d else html.P(f"{focus} is not in the store.")
+        return entity_panel(d, box) if d else html.P(f"{focus} is not in the store.")
+
+    @callback(Output(ids.EXPOSURE_BOX, "style"), Input(ids.GRAPH_DATA, "data"))
+    def actions_visible(graph):
+        return {"display": "flex"} if (graph or {}).get("focus") else {"display": "none"}
+
+    @callback(Output(ids.REPORT_DOWNLOAD, "data"), Input(ids.REPORT_GO, "n_clicks"),
+              State(ids.REPORT_FORMAT, "value"), State(ids.GRAPH_DATA, "data"), State(ids.REGIME, "value"),
+              State(ids.AS_OF, "value"), prevent_initial_call=True)
+    def download(n, fmt, graph, regime, as_of):
+        focus = (graph or {}).get("focus")
+        if not n or not focus:
+            return no_update
+        payload, filename = exposure_view.report_bytes(focus, regime, as_of, fmt or "html")
+        return dcc.send_bytes(payload, filename)
 
 
 def expand(graph: dict, entity_id: str):
@@ -165,6 +214,25 @@ def source_links(sources: list[dict]):
     return html.Span(items, className="sources")
 
 
+def show_proof(graph: dict, entity_id: str, regime: str | None, as_of: str | None):
+    """Draw the proof of a verdict: the chain of owners back to the listings, its edges in red."""
+    try:
+        nodes, edges, context_edges = exposure_view.proof_ids(entity_id, regime, as_of)
+        new = graph
+        for nid in nodes:
+            sub = context.store().neighbours(nid, types=["ownership", "control"], direction="in",
+                                             limit=context.settings().node_cap)
+            sub.nodes = [n for n in sub.nodes if n["id"] in nodes or n["id"] == nid]
+            new, _ = add_subgraph(new, sub, context.settings().node_cap)
+    except OwnerscopeError as e:
+        return no_update, html.Div(str(e), className="error")
+    new["highlight"] = sorted(set(edges) & set(new["edges"]))
+    new["context"] = sorted(set(context_edges) & set(new["edges"]) - set(edges))
+    new["focus"] = entity_id
+    return new, (f"Proof: {len(new['highlight'])} counted ownership/control link(s) in red; "
+                 f"{len(new['context'])} other link(s) the analyst should look at in amber.")
+
+
 def find_paths(a: str | None, b: str | None):
     if not a or not b:
         return no_update, html.Div("Choose both ends of the path.", className="error")
@@ -183,7 +251,7 @@ def find_paths(a: str | None, b: str | None):
     return graph, f"{len(paths)} shortest path(s) of {hops} link(s)."
 
 
-def entity_panel(d: dict):
+def entity_panel(d: dict, exposure_box=None):
     des = [html.Tr([html.Td(x["authority"].upper(), className="auth"), html.Td(x["program"] or ""),
                     html.Td(x["start_date"] or ""), html.Td(x["end_date"] or ""),
                     html.Td(source_links(x["sources"]))]) for x in d["designations"]]
@@ -205,6 +273,7 @@ def entity_panel(d: dict):
         *([html.P("Also known as: " + "; ".join(d["aliases"]))] if d["aliases"] else []),
         *([html.P("Identifiers: " + "; ".join(d["identifiers"]))] if d["identifiers"] else []),
         *([html.P(d["notes"], className="note")] if d.get("notes") else []),
+        *([html.H4("Exposure"), exposure_box] if exposure_box is not None else []),
         html.H4(f"Designations ({len(d['designations'])})"),
         html.Table([html.Tr([html.Th(h) for h in ("Authority", "Program", "From", "Until", "Source")]), *des],
                    className="table") if des else html.P("None recorded.", className="hint"),

@@ -1,0 +1,91 @@
+"""Exposure on the graph: cached results per (regime, date), node classes, the verdict box."""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+
+from dash import dcc, html
+
+from . import context, ids
+
+STATUS_WORDS = {"listed": "listed", "derived": "caught (owned/controlled)", "possible": "possibly caught",
+                "review": "review", "exposed": "exposed, not caught", "clear": "clear"}
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=16)
+def _result(regime: str, as_of: str):
+    from ..exposure.engine import exposure_for_store
+    from ..exposure.regimes import get_regime
+
+    return exposure_for_store(context.store(), get_regime(regime), as_of)
+
+
+def result(regime: str | None, as_of: str | None):
+    """The exposure of the whole store under a regime on a date (computed once, then cached)."""
+    if not regime:
+        return None
+    from ..exposure.engine import normalise_as_of
+
+    with _lock:
+        return _result(regime, normalise_as_of(as_of))
+
+
+def statuses(regime: str | None, as_of: str | None, node_ids) -> dict[str, str]:
+    res = result(regime, as_of)
+    if res is None:
+        return {}
+    return {n: res.status_of(n) for n in node_ids}
+
+
+def verdict_box(entity_id: str, regime: str | None, as_of: str | None):
+    res = result(regime, as_of)
+    if res is None:
+        return html.P("Choose an exposure rule (OFAC, EU, UK) on the left to see who is caught and why.",
+                      className="hint")
+    v = res.verdict(entity_id)
+    status = v["status"]
+    return html.Div(className=f"verdict st-{status}", children=[
+        html.Div([html.Span(status.upper(), className=f"badge st-{status}"),
+                  html.Span(f" under {res.regime.title} as of {res.as_of}: {STATUS_WORDS[status]}")]),
+        html.Pre(v["explanation"], className="explanation"),
+    ])
+
+
+def actions_bar():
+    """Static (always in the layout, so callbacks can listen to it); shown once an entity is selected."""
+    return html.Div(id=ids.EXPOSURE_BOX, className="verdict-actions", style={"display": "none"}, children=[
+        html.Button("Show proof on graph", id=ids.PROOF_SHOW, className="button"),
+        dcc.Dropdown(id=ids.REPORT_FORMAT, clearable=False, value="html", className="report-format",
+                     options=[{"label": f.upper(), "value": f} for f in ("html", "pdf", "json", "csv")]),
+        html.Button("Download report", id=ids.REPORT_GO, className="button primary"),
+    ])
+
+
+def proof_ids(entity_id: str, regime: str | None, as_of: str | None) -> tuple[list[str], list[str], list[str]]:
+    """Node ids of the proof, the edges that count, and the context edges (other owners, ended links)."""
+    res = result(regime, as_of)
+    if res is None:
+        return [], [], []
+    proof = res.verdict(entity_id).get("proof") or {}
+    nodes = [n for n in proof.get("node_ids", []) if n]
+    return nodes, list(proof.get("edge_ids", [])), list(proof.get("context_edge_ids", []))
+
+
+def report_bytes(entity_id: str, regime: str | None, as_of: str | None, fmt: str) -> tuple[bytes, str]:
+    import tempfile
+    from pathlib import Path
+
+    from ..exposure.engine import normalise_as_of
+    from ..exposure.regimes import get_regime
+    from ..exposure.report import build_report, write_report
+
+    names = [regime] if regime else ["ofac", "eu", "uk"]
+    data = build_report(context.store(), entity_id, [get_regime(n) for n in names], normalise_as_of(as_of))
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"report.{fmt}"
+        write_report(data, fmt, path)
+        payload = path.read_bytes()
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in entity_id)
+    return payload, f"ownerscope-{safe}-{'-'.join(names)}-{data['as_of']}.{fmt}"
