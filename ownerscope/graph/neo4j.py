@@ -154,6 +154,27 @@ class Neo4jStore:
                                                 "SET x.target = r.target", rows=r).consume(),
                            chunk, doing="writing redirects")
 
+    # ------------------------------------------------------------------ merges (entity resolution)
+    def merge_entities(self, keep_id: str, drop_id: str) -> dict:
+        """Fold `drop_id` into `keep_id` exactly like EmbeddedStore.merge_entities (one transaction here);
+        returns the snapshot `unmerge_entities` takes."""
+        from .neo4j_merge import merge_tx
+
+        return self._write_tx(merge_tx, keep_id, drop_id, _upsert_relations, _upsert_designations,
+                              doing="merging entities")
+
+    def unmerge_entities(self, snapshot: dict) -> None:
+        from .neo4j_merge import unmerge_tx
+
+        self._write_tx(unmerge_tx, snapshot, doing="undoing a merge")
+
+    def delete_relations(self, rels: Sequence[tuple[str, str, str, str]]) -> None:
+        """Delete relations given as (source id, target id, relation type, relation id)."""
+        from .neo4j_merge import delete_relations_tx
+
+        if rels:
+            self._write_tx(delete_relations_tx, list(rels), doing="deleting relations")
+
     # ------------------------------------------------------------------ reads
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
         ids = list(dict.fromkeys(ids))
@@ -272,7 +293,7 @@ class Neo4jStore:
             frames.append(self._frame(
                 f"MATCH (a:Entity)-[r:{label}]->(b:Entity) RETURN r.id, a.id, b.id, $rtype, r.share, "
                 "r.share_min, r.share_max, r.start_date, r.end_date, r.ended, r.basis, r.joint_group, r.note, "
-                "r.sources", R.OWNERSHIP_SCHEMA, {"rtype": rtype}, "reading ownership"))
+                "r.sources, r.role", R.OWNERSHIP_SCHEMA, {"rtype": rtype}, "reading ownership"))
         return pl.concat(frames)
 
     def designation_frame(self) -> pl.DataFrame:

@@ -1,0 +1,131 @@
+"""Entity resolution primitives for Neo4j, mirroring EmbeddedStore.merge_entities / unmerge_entities /
+delete_relations (same semantics, same snapshot shape), each run as ONE write transaction."""
+
+from __future__ import annotations
+
+from . import rows as R
+from .model import LABEL_RELATIONS, RELATION_LABELS, Designation, Entity, Relation, Source, dedupe, merge_sources
+from .neo4j_schema import rel_type, rel_types
+
+ENTITY_RETURN = "e.id, e.type, e.name, e.aliases, e.country, e.identifiers, e.notes, e.sources"
+DES_FIELDS = ("id", "entity_id", "authority", "program", "start_date", "end_date", "note", "sources")
+DES_RETURN = ", ".join(f"d.{f}" for f in DES_FIELDS)
+
+
+def _rows(tx, cypher: str, **params) -> list[list]:
+    return [list(r.values()) for r in tx.run(cypher, params)]
+
+
+def merge_tx(tx, keep_id: str, drop_id: str, upsert_relations, upsert_designations) -> dict:
+    from ..errors import NotFound, StoreError
+
+    if keep_id == drop_id:
+        raise StoreError(f"cannot merge {keep_id!r} into itself")
+    found = {r[0]: R.entity_from_row(r) for r in _rows(
+        tx, f"UNWIND $ids AS i MATCH (e:Entity {{id: i}}) RETURN {ENTITY_RETURN}", ids=[keep_id, drop_id])}
+    for eid in (keep_id, drop_id):
+        if eid not in found:
+            raise NotFound(f"no entity with id {eid!r} to merge")
+    keep, drop = found[keep_id], found[drop_id]
+    aliases = [a for a in dict.fromkeys([*keep.aliases, drop.name, *drop.aliases]) if a and a != keep.name]
+    merged = Entity(id=keep.id, type=keep.type, name=keep.name, aliases=aliases,
+                    country=keep.country or drop.country,
+                    identifiers=list(dict.fromkeys([*keep.identifiers, *drop.identifiers])),
+                    notes=keep.notes or drop.notes, sources=merge_sources(keep.sources, drop.sources))
+    labels = rel_types()
+    old_rels, new_rels = [], []
+    for direction, arrow in (("out", f"-[r:{labels}]->"), ("in", f"<-[r:{labels}]-")):
+        for row in _rows(tx, f"MATCH (d:Entity {{id: $id}}){arrow}(o:Entity) RETURN type(r), {R.REL_RETURN}, o.id",
+                         id=drop_id):
+            label, vals, other = row[0], dict(zip(R.REL_FIELDS, row[1:-1])), row[-1]
+            ends = (drop_id, other) if direction == "out" else (other, drop_id)
+            old_rels.append({"label": label, "from": ends[0], "to": ends[1], **vals,
+                             "sources": list(vals["sources"] or [])})
+            if other == keep_id:
+                continue  # a link between the two merged records disappears with the merge
+            new_ends = (keep_id, other) if direction == "out" else (other, keep_id)
+            new_rels.append(Relation(
+                source_id=new_ends[0], target_id=new_ends[1], type=LABEL_RELATIONS[label],
+                share=vals["share"], share_min=vals["share_min"], share_max=vals["share_max"],
+                start_date=vals["start_date"], end_date=vals["end_date"], ended=bool(vals["ended"]),
+                basis=vals["basis"], joint_group=vals["joint_group"], role=vals["role"], note=vals["note"],
+                sources=[Source.from_json(s) for s in vals["sources"] or []], key=vals["id"]))
+    old_des = [dict(zip(DES_FIELDS, r)) for r in _rows(
+        tx, f"MATCH (e:Entity {{id: $id}})-[:LISTED]->(d:Designation) RETURN {DES_RETURN}", id=drop_id)]
+    new_des = [Designation(keep_id, d["authority"], d["program"], d["start_date"], d["end_date"], d["note"],
+                           [Source.from_json(s) for s in d["sources"] or []]) for d in old_des]
+    keep_des_before = [dict(zip(DES_FIELDS, r)) for r in _rows(
+        tx, f"UNWIND $ids AS i MATCH (d:Designation {{id: i}}) RETURN {DES_RETURN}", ids=[d.id for d in new_des])]
+    redirected = [r[0] for r in _rows(tx, "MATCH (r:Redirect) WHERE r.target = $id RETURN r.id", id=drop_id)]
+    snapshot = {"keep": R.entity_row(keep), "drop": R.entity_row(drop), "relations": old_rels,
+                "created_relations": [{"label": RELATION_LABELS[r.type], "from": r.source_id,
+                                       "to": r.target_id, "id": r.id} for r in new_rels],
+                "designations": [{**d, "sources": list(d["sources"] or [])} for d in old_des],
+                "created_designations": [d.id for d in new_des],
+                "keep_designations_before": [{**d, "sources": list(d["sources"] or [])} for d in keep_des_before],
+                "redirects": redirected}
+    tx.run("MATCH (e:Entity {id: $row.id}) SET e = $row", row=R.entity_row(merged)).consume()
+    by_label: dict[str, list[Relation]] = {}
+    for rel in dedupe(new_rels):
+        by_label.setdefault(RELATION_LABELS[rel.type], []).append(rel)
+    for label, rels in by_label.items():
+        upsert_relations(tx, label, rels)
+    if new_des:
+        upsert_designations(tx, dedupe(new_des))
+    tx.run("MATCH (e:Entity {id: $id})-[:LISTED]->(d:Designation) DETACH DELETE d", id=drop_id).consume()
+    tx.run("MATCH (e:Entity {id: $id}) DETACH DELETE e", id=drop_id).consume()
+    tx.run("MATCH (r:Redirect) WHERE r.target = $old SET r.target = $new", old=drop_id, new=keep_id).consume()
+    tx.run("MATCH (r:Redirect {id: $id}) DELETE r", id=keep_id).consume()
+    tx.run("MERGE (x:Redirect {id: $id}) SET x.target = $target", id=drop_id, target=keep_id).consume()
+    return snapshot
+
+
+def unmerge_tx(tx, snapshot: dict) -> None:
+    from ..errors import StoreError
+
+    keep_id, drop_id = snapshot["keep"]["id"], snapshot["drop"]["id"]
+    if _rows(tx, "MATCH (e:Entity {id: $id}) RETURN e.id", id=drop_id):
+        raise StoreError(f"{drop_id!r} exists again (re-ingested?): merge it again or remove it first")
+    for r in snapshot["created_relations"]:
+        label = rel_type(r["label"])
+        tx.run(f"MATCH ()-[x:{label} {{id: $id}}]->() USING INDEX x:{label}(id) "
+               "WHERE startNode(x).id = $s AND endNode(x).id = $t DELETE x",
+               s=r["from"], t=r["to"], id=r["id"]).consume()
+    before = {d["id"]: d for d in snapshot["keep_designations_before"]}
+    for did in snapshot["created_designations"]:
+        if did in before:
+            d = before[did]
+            tx.run("MATCH (d:Designation {id: $id}) SET d.end_date = $end_date, d.note = $note, "
+                   "d.sources = $sources", id=did, end_date=d["end_date"], note=d["note"],
+                   sources=d["sources"]).consume()
+        else:
+            tx.run("MATCH (d:Designation {id: $id}) DETACH DELETE d", id=did).consume()
+    keep = R.entity_from_row([snapshot["keep"][k] for k in (
+        "id", "type", "name", "aliases", "country", "identifiers", "notes", "sources")])
+    tx.run("MATCH (e:Entity {id: $row.id}) SET e = $row", row=R.entity_row(keep)).consume()
+    tx.run("CREATE (e:Entity) SET e = $row", row=snapshot["drop"]).consume()
+    by_label: dict[str, list[dict]] = {}
+    for r in snapshot["relations"]:
+        props = {f: r[f] for f in R.REL_FIELDS}
+        props["ended"] = bool(props["ended"])
+        by_label.setdefault(rel_type(r["label"]), []).append({"from": r["from"], "to": r["to"], "props": props})
+    for label, rows in by_label.items():
+        tx.run(f"UNWIND $rows AS r MATCH (a:Entity {{id: r.from}}) MATCH (b:Entity {{id: r.to}}) "
+               f"CREATE (a)-[x:{label}]->(b) SET x = r.props", rows=rows).consume()
+    if snapshot["designations"]:
+        tx.run("UNWIND $rows AS r CREATE (d:Designation) SET d = r WITH d, r "
+               "MATCH (e:Entity {id: $drop}) CREATE (e)-[:LISTED]->(d)", rows=snapshot["designations"],
+               drop=drop_id).consume()
+    tx.run("MATCH (r:Redirect {id: $id}) DELETE r", id=drop_id).consume()
+    if snapshot["redirects"]:
+        tx.run("UNWIND $ids AS i MERGE (x:Redirect {id: i}) SET x.target = $target", ids=snapshot["redirects"],
+               target=drop_id).consume()
+
+
+def delete_relations_tx(tx, rels: list[tuple[str, str, str, str]]) -> None:
+    by_label: dict[str, list[dict]] = {}
+    for s, t, rtype, rid in rels:
+        by_label.setdefault(rel_type(RELATION_LABELS[rtype]), []).append({"s": s, "t": t, "id": rid})
+    for label, rows in by_label.items():
+        tx.run(f"UNWIND $rows AS k MATCH ()-[x:{label} {{id: k.id}}]->() USING INDEX x:{label}(id) "
+               "WHERE startNode(x).id = k.s AND endNode(x).id = k.t DELETE x", rows=rows).consume()
