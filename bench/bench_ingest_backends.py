@@ -101,12 +101,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from ownerscope.demo import SEED_CASE
 
-    try:
-        import neo4j_rust_ext  # noqa: F401
-        rust = "yes"
-    except ImportError:
-        rust = "no"
     import neo4j
+    from neo4j._codec.packstream import v1 as packstream
+
+    rust = "yes" if getattr(packstream, "_rust_pack", None) else "no"  # neo4j-rust-ext in use
 
     work = Path(tempfile.mkdtemp(prefix="ownerscope-bench-"))
     try:
