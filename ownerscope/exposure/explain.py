@@ -212,7 +212,8 @@ class _Explainer:
                         "owner": self.brief(j) if j is not None else {"id": r["source"], "name": r["source"]},
                         "share": r["share"], "share_min": r["share_min"], "share_max": r["share_max"],
                         "start_date": r["start_date"], "end_date": r["end_date"], "ended": bool(r["ended"]),
-                        "basis": r["basis"], "note": r["note"], "sources": _sources(r["sources"])})
+                        "basis": r["basis"], "note": r["note"], "sources": _sources(r["sources"]),
+                        "why": r.get("why") or "not_in_force"})
         return out
 
 
@@ -398,10 +399,17 @@ def render_text(info: dict, proof: dict, res) -> str:
             if c.get("note"):
                 s += f" [note: {c['note']}]"
             lines.append(s)
-    gone = proof.get("not_in_force") or []
+    gone = [c for c in proof.get("not_in_force") or [] if c.get("why") != "indirect"]
     if gone:
         lines.append(f"Not in force on {res.as_of} (not counted):")
         for c in gone:
             lines.append(f"  - {c['owner']['name']} ({c['owner']['id']}): {share_words(c)}, "
                          f"{_dates(c) or 'dates outside the as-of date'}")
+    indirect = [c for c in proof.get("not_in_force") or [] if c.get("why") == "indirect"]
+    if indirect:
+        lines.append("Indirect interests, reported by the source as held through others (not counted: "
+                     "the links of the chain itself are what count):")
+        for c in indirect:
+            lines.append(f"  - {c['owner']['name']} ({c['owner']['id']}): {share_words(c)}"
+                         + (f" [note: {c['note']}]" if c.get("note") else ""))
     return "\n".join(lines)

@@ -138,9 +138,17 @@ def build_graph(ownership: pl.DataFrame, designations: pl.DataFrame, entities: p
                 as_of: str) -> OwnershipGraph:
     """Turn the store's frames into an OwnershipGraph for one date."""
     own = ownership.filter(pl.col("type").is_in(["ownership", "control"]))
-    own = own.with_columns(active_expr(as_of).alias("_active"))
-    active = own.filter(pl.col("_active")).drop("_active")
-    inactive = own.filter(~pl.col("_active")).drop("_active")
+    # an "indirect" interest (BODS) restates a chain of holdings whose own links are in the graph (or
+    # unknown): counting it as well would count the same shares twice, so it is shown, never counted
+    indirect = ((pl.col("type") == "ownership")
+                & pl.col("role").fill_null("").str.to_lowercase().str.contains("indirect"))
+    own = own.with_columns(active_expr(as_of).alias("_in_force"), indirect.alias("_indirect"))
+    own = own.with_columns((pl.col("_in_force") & ~pl.col("_indirect")).alias("_active"))
+    active = own.filter(pl.col("_active")).drop("_active", "_in_force", "_indirect")
+    inactive = (own.filter(~pl.col("_active"))
+                .with_columns(pl.when(pl.col("_in_force")).then(pl.lit("indirect"))
+                              .otherwise(pl.lit("not_in_force")).alias("why"))
+                .drop("_active", "_in_force", "_indirect"))
 
     des = designations
     if des.height:

@@ -63,7 +63,8 @@ def _structure(g, root: int, results: list) -> dict:
                 ids.add(src)
         for row in ina.filter(ina["target"].is_in(list(ids)) & ina["source"].is_in(list(ids))).iter_rows(named=True):
             edges.append({"id": row["id"], "source": row["source"], "target": row["target"], "kind": row["type"],
-                          "label": share_words(row) + " (not in force)", "dashed": True, "share": row["share"],
+                          "label": share_words(row) + (" (indirect, not counted)" if row.get("why") == "indirect"
+                                                       else " (not in force)"), "dashed": True, "share": row["share"],
                           "start_date": row["start_date"], "end_date": row["end_date"],
                           "sources": _sources(row["sources"])})
     nodes = []

@@ -394,7 +394,7 @@ class EmbeddedStore:
                             f"b.id AS target, '{rtype}' AS type, r.share AS share, r.share_min AS share_min, "
                             "r.share_max AS share_max, r.start_date AS start_date, r.end_date AS end_date, "
                             "r.ended AS ended, r.basis AS basis, r.joint_group AS joint_group, r.note AS note, "
-                            "r.sources AS sources")
+                            "r.sources AS sources, r.role AS role")
             frames.append(R.normalise_frame(res.get_as_pl(), R.OWNERSHIP_SCHEMA))
         return pl.concat(frames)
 

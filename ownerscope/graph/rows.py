@@ -18,7 +18,8 @@ REL_RETURN = ", ".join(f"r.{f}" for f in REL_FIELDS)
 OWNERSHIP_SCHEMA = {"id": pl.Utf8, "source": pl.Utf8, "target": pl.Utf8, "type": pl.Utf8,
                     "share": pl.Float64, "share_min": pl.Float64, "share_max": pl.Float64,
                     "start_date": pl.Utf8, "end_date": pl.Utf8, "ended": pl.Boolean, "basis": pl.Utf8,
-                    "joint_group": pl.Utf8, "note": pl.Utf8, "sources": pl.List(pl.Utf8)}
+                    "joint_group": pl.Utf8, "note": pl.Utf8, "sources": pl.List(pl.Utf8),
+                    "role": pl.Utf8}
 DESIGNATION_SCHEMA = {"id": pl.Utf8, "entity_id": pl.Utf8, "authority": pl.Utf8, "program": pl.Utf8,
                       "start_date": pl.Utf8, "end_date": pl.Utf8, "sources": pl.List(pl.Utf8)}
 ENTITY_FRAME_SCHEMA = {"id": pl.Utf8, "type": pl.Utf8, "name": pl.Utf8, "country": pl.Utf8}

@@ -104,6 +104,10 @@ def build() -> Bundle:
     # --- authorities: us-bis is not OFAC
     b.listed("bis-p", "us-bis")
     b.own("bis-p", "bis-t", 100)
+    # --- an indirect interest (as BODS reports it) restates the chain: never counted on top of it
+    b.listed("ind-p")
+    b.own("ind-p", "ind-a", 100), b.own("ind-a", "ind-b", 30)
+    b.own("ind-p", "ind-b", 30, role="indirect", note="indirect interest through records ind-a")
     return b
 
 
@@ -309,3 +313,12 @@ def test_json_shape(store):
 def test_entity_option_includes_clear_entities(store):
     out = exposure_json(store, "ofac", AS_OF, "--entity", "cn-a", "--entity", "e3-b")
     assert [(e["id"], e["status"]) for e in out["entities"]] == [("cn-a", "clear"), ("e3-b", "derived")]
+
+
+def test_indirect_interest_is_shown_not_counted_twice(verdicts):
+    # counted twice it would be 30 + 30 = 60%: derived; the chain alone gives 30%: exposed
+    expect(verdicts, "ofac", ind_a="derived", ind_b="exposed")
+    expect(verdicts, "eu", ind_b="review")  # 30% and no other recorded holder: largest minority
+    v = verdicts("ofac")["ind-b"]
+    assert "Indirect interests" in v["explanation"] and "not counted" in v["explanation"]
+    assert v["total"] == 30.0
