@@ -16,7 +16,12 @@ from ..elements import STYLESHEET, add_subgraph, pick_layout, share_label, to_el
 EMPTY = {"nodes": {}, "edges": {}, "expanded": [], "focus": None}
 
 
-def layout(**_):
+def layout(focus: str | None = None, **_):
+    """The page; `/?focus=ID` opens it on an entity (links from the screening table use that)."""
+    start = EMPTY
+    if focus:
+        graph, _notice = expand(EMPTY, focus)
+        start = graph if isinstance(graph, dict) else EMPTY
     return html.Div(className="explore", children=[
         html.Div(className="sidebar", children=[
             dcc.Input(id=ids.SEARCH, type="search", placeholder="Search a name, alias or id…",
@@ -62,7 +67,7 @@ def layout(**_):
             html.Div(id=ids.DETAILS, children=html.P(
                 "Search for an entity, then click nodes to expand their neighbours.", className="hint")),
         ]),
-        dcc.Store(id=ids.GRAPH_DATA, data=EMPTY),
+        dcc.Store(id=ids.GRAPH_DATA, data=start),
     ])
 
 
