@@ -290,15 +290,16 @@ class Neo4jStore:
         frames = []
         for rtype in ("ownership", "control"):
             label = rel_type(RELATION_LABELS[rtype])
-            frames.append(self._frame(
-                f"MATCH (a:Entity)-[r:{label}]->(b:Entity) RETURN r.id, a.id, b.id, $rtype, r.share, "
-                "r.share_min, r.share_max, r.start_date, r.end_date, r.ended, r.basis, r.joint_group, r.note, "
-                "r.sources, r.role", R.OWNERSHIP_SCHEMA, {"rtype": rtype}, "reading ownership"))
+            # the columns follow the frame schema in rows.py, whatever it grows to
+            special = {"source": "a.id", "target": "b.id", "type": "$rtype"}
+            ret = ", ".join(special.get(c, f"r.{c}") for c in R.OWNERSHIP_SCHEMA)
+            frames.append(self._frame(f"MATCH (a:Entity)-[r:{label}]->(b:Entity) RETURN {ret}",
+                                      R.OWNERSHIP_SCHEMA, {"rtype": rtype}, "reading ownership"))
         return pl.concat(frames)
 
     def designation_frame(self) -> pl.DataFrame:
-        return self._frame("MATCH (e:Entity)-[:LISTED]->(d:Designation) RETURN d.id, e.id, d.authority, "
-                           "d.program, d.start_date, d.end_date, d.sources", R.DESIGNATION_SCHEMA,
+        ret = ", ".join("e.id" if c == "entity_id" else f"d.{c}" for c in R.DESIGNATION_SCHEMA)
+        return self._frame(f"MATCH (e:Entity)-[:LISTED]->(d:Designation) RETURN {ret}", R.DESIGNATION_SCHEMA,
                            doing="reading designations")
 
     def entity_frame(self, ids: Sequence[str] | None = None) -> pl.DataFrame:
