@@ -72,7 +72,7 @@ def ingest(
                                           "(default: the format and the file or folder name)."),
     quarantine: Optional[Path] = typer.Option(None, "--quarantine", help="Where to write rejected rows "
                                               "(JSON lines). Default: ~/.local/share/ownerscope/quarantine/."),
-    batch_size: int = typer.Option(20_000, "--batch-size", min=1, help="Records per store write."),
+    batch_size: int = typer.Option(100_000, "--batch-size", min=1, help="Records per store write."),
     output: Fmt = typer.Option(Fmt.table, "--format", help="Summary as text or JSON."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
 ):

@@ -9,8 +9,8 @@ from typing import Any, Iterable
 from rich.console import Console
 from rich.table import Table
 
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True, emoji=False)
+err = Console(stderr=True, soft_wrap=True, emoji=False)
 
 
 def print_json(obj: Any) -> None:

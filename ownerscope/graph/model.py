@@ -120,8 +120,13 @@ class Relation:
 
     @property
     def id(self) -> str:
-        return stable_id("rel", self.source_id, self.target_id, self.type, self.start_date, self.role,
-                         self.basis, self.joint_group, self.key)
+        parts = (self.source_id, self.target_id, self.type, self.start_date, self.role, self.basis,
+                 self.joint_group, self.key)
+        cached = self.__dict__.get("_id_cache")
+        if cached is None or cached[0] != parts:  # fields may change after creation: key on them
+            cached = (parts, stable_id("rel", *parts))
+            self.__dict__["_id_cache"] = cached
+        return cached[1]
 
     def merged_with(self, other: "Relation") -> "Relation":
         d = {k: getattr(other, k) for k in self.__dataclass_fields__}

@@ -74,7 +74,7 @@ def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected]:
                 if extra:
                     raise RowError(f"row has {len(header) + len(extra)} fields, header has {len(header)}")
                 values = {k: (v or "").strip() for k, v in raw.items()}
-                if any(_undecodable(v) for v in values.values()):
+                if _undecodable("".join(values.values())):
                     raise RowError("not valid UTF-8")
                 record = parse(values, dataset, f"{path.name}:{line}")
             except RowError as e:
@@ -84,7 +84,12 @@ def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected]:
 
 
 def _undecodable(v: str) -> bool:
-    return any("\udc80" <= c <= "\udcff" for c in v)
+    """Bytes that were not UTF-8 come back as lone surrogates, which cannot be encoded again."""
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _printable(raw: dict) -> dict:

@@ -20,7 +20,7 @@ from ..graph.model import Designation, Entity, Relation
 from ..graph.store import GraphStore
 from .records import Parsed, Rejected, Skipped
 
-DEFAULT_BATCH = 20_000
+DEFAULT_BATCH = 100_000  # one bulk COPY per batch: fewer, larger batches load faster
 
 
 @dataclass
