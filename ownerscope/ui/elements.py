@@ -22,6 +22,17 @@ def node_class(authorities: list[str]) -> str:
     return "plain"
 
 
+MAIN_AUTHORITIES = ("us", "eu", "uk", "un")
+
+
+def short_authorities(auth: list[str], most: int = 4) -> str:
+    """'US, EU, UK +14' rather than seventeen codes in a node label; the main regimes first."""
+    ordered = sorted(auth, key=lambda a: (a not in MAIN_AUTHORITIES, MAIN_AUTHORITIES.index(a)
+                                          if a in MAIN_AUTHORITIES else 0, a))
+    head = ", ".join(a.upper() for a in ordered[:most])
+    return head + (f" +{len(ordered) - most}" if len(ordered) > most else "")
+
+
 def share_label(e: dict) -> str:
     if e.get("share") is not None:
         return f"{e['share']:g}%"
@@ -44,7 +55,7 @@ def to_elements(graph: dict, status: dict[str, str] | None = None, regime: str =
         auth = n.get("authorities", [])
         label = n["name"] or n["id"]
         if auth:
-            label += "\n[" + ", ".join(a.upper() for a in auth) + "]"
+            label += "\n[" + short_authorities(auth) + "]"
         classes = [n.get("type") or "unknown", node_class(auth)]
         if n["id"] in expanded:
             classes.append("expanded")
@@ -97,12 +108,18 @@ def pick_layout(graph: dict, choice: str) -> dict:
     if choice == "auto":
         edges = list(graph.get("edges", {}).values())
         owning = sum(1 for e in edges if e["type"] in ("ownership", "control"))
-        choice = "hierarchy" if edges and owning * 2 >= len(edges) else "force"
+        if edges and owning * 2 >= len(edges):
+            choice = "hierarchy"
+        elif len(graph.get("nodes", {})) <= 80:
+            choice = "concentric"  # a neighbourhood: the expanded node (highest degree) in the middle
+        else:
+            choice = "force"
     if choice == "hierarchy":
         return {"name": "dagre", "rankDir": "TB", "nodeSep": 130, "rankSep": 110, "edgeSep": 20, "animate": False,
                 "fit": True, "padding": 30}
     if choice == "concentric":
-        return {"name": "concentric", "animate": False, "fit": True, "padding": 30}
+        return {"name": "concentric", "animate": False, "fit": True, "padding": 30, "minNodeSpacing": 60,
+                "avoidOverlap": True}
     return {"name": "cose", "animate": False, "fit": True, "padding": 30, "nodeRepulsion": 9000,
             "idealEdgeLength": 120, "randomize": False}
 

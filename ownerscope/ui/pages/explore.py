@@ -208,14 +208,17 @@ def _host(url: str) -> str:
 
 
 def source_links(sources: list[dict]):
-    items = []
+    """One link per URL (several datasets may cite the same page); datasets without a URL by name."""
+    by_url: dict[str, list[str]] = {}
     for s in sources:
         title = s["dataset"] + (f" · {s['record_id']}" if s.get("record_id") else "")
-        if s.get("url"):
-            items.append(html.A(_host(s["url"]), href=s["url"], target="_blank", title=title,
-                                className="src"))
+        by_url.setdefault(s.get("url") or "", []).append(title)
+    items = []
+    for url, titles in by_url.items():
+        if url:
+            items.append(html.A(_host(url), href=url, target="_blank", title="; ".join(titles), className="src"))
         else:
-            items.append(html.Span(title, className="src"))
+            items.extend(html.Span(t, className="src") for t in dict.fromkeys(titles))
     return html.Span(items, className="sources")
 
 
@@ -256,6 +259,13 @@ def find_paths(a: str | None, b: str | None):
     return graph, f"{len(paths)} shortest path(s) of {hops} link(s)."
 
 
+def aliases_block(aliases: list[str], most: int = 6):
+    if len(aliases) <= most:
+        return html.P("Also known as: " + "; ".join(aliases))
+    return html.Details([html.Summary(f"Also known as: {'; '.join(aliases[:most])} … and {len(aliases) - most} more"),
+                         html.P("; ".join(aliases[most:]))], className="aliases")
+
+
 def entity_panel(d: dict, exposure_box=None):
     des = [html.Tr([html.Td(x["authority"].upper(), className="auth"), html.Td(x["program"] or ""),
                     html.Td(x["start_date"] or ""), html.Td(x["end_date"] or ""),
@@ -275,7 +285,7 @@ def entity_panel(d: dict, exposure_box=None):
         html.H3(d["name"]),
         html.Div(f"{d['type']} · {d['id']}" + (f" · {d['country'].upper()}" if d.get("country") else ""),
                  className="meta"),
-        *([html.P("Also known as: " + "; ".join(d["aliases"]))] if d["aliases"] else []),
+        *([aliases_block(d["aliases"])] if d["aliases"] else []),
         *([html.P("Identifiers: " + "; ".join(d["identifiers"]))] if d["identifiers"] else []),
         *([html.P(d["notes"], className="note")] if d.get("notes") else []),
         *([html.H4("Exposure"), exposure_box] if exposure_box is not None else []),
