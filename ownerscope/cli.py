@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-import os
+
 import shutil
 from enum import Enum
 from pathlib import Path

@@ -13,8 +13,8 @@ from typing import Any, Iterable, Sequence
 import polars as pl
 
 from ..errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
-from ..text import norm, search_text
-from .model import (LABEL_RELATIONS, RELATION_LABELS, Designation, Entity, Relation, Source, dedupe,
+from ..text import norm
+from .model import (RELATION_LABELS, Designation, Entity, Relation, Source, dedupe,
                     merge_sources)
 from .store import QueryResult, Subgraph
 from . import rows as R
@@ -203,23 +203,10 @@ class EmbeddedStore:
                         country=keep.country or drop.country,
                         identifiers=list(dict.fromkeys([*keep.identifiers, *drop.identifiers])),
                         notes=keep.notes or drop.notes, sources=merge_sources(keep.sources, drop.sources))
-        old_rels, new_rels = [], []
-        for direction, pattern in (("out", "(d:Entity {id: $id})-[r]->(o:Entity)"),
-                                   ("in", "(d:Entity {id: $id})<-[r]-(o:Entity)")):
-            for row in self._rows(f"MATCH {pattern} RETURN label(r), {R.REL_RETURN}, o.id", {"id": drop_id}):
-                label, vals, other = row[0], dict(zip(R.REL_FIELDS, row[1:-1])), row[-1]
-                ends = (drop_id, other) if direction == "out" else (other, drop_id)
-                old_rels.append({"label": label, "from": ends[0], "to": ends[1], **vals,
-                                 "sources": list(vals["sources"] or [])})
-                if other == keep_id:
-                    continue  # a link between the two merged records disappears with the merge
-                new_ends = (keep_id, other) if direction == "out" else (other, keep_id)
-                new_rels.append(Relation(
-                    source_id=new_ends[0], target_id=new_ends[1], type=LABEL_RELATIONS[label],
-                    share=vals["share"], share_min=vals["share_min"], share_max=vals["share_max"],
-                    start_date=vals["start_date"], end_date=vals["end_date"], ended=bool(vals["ended"]),
-                    basis=vals["basis"], joint_group=vals["joint_group"], role=vals["role"], note=vals["note"],
-                    sources=[Source.from_json(s) for s in vals["sources"] or []], key=vals["id"]))
+        old_rels, new_rels = R.moved_relations(
+            [(direction, self._rows(f"MATCH {pattern} RETURN label(r), {R.REL_RETURN}, o.id", {"id": drop_id}))
+             for direction, pattern in (("out", "(d:Entity {id: $id})-[r]->(o:Entity)"),
+                                        ("in", "(d:Entity {id: $id})<-[r]-(o:Entity)"))], drop_id, keep_id)
         des_cols = "d.id, d.entity_id, d.authority, d.program, d.start_date, d.end_date, d.note, d.sources"
         old_des = [dict(zip(DES_SCHEMA, r)) for r in self._rows(
             f"MATCH (e:Entity {{id: $id}})-[:LISTED]->(d:Designation) RETURN {des_cols}", {"id": drop_id})]
@@ -353,17 +340,7 @@ class EmbeddedStore:
         truncated = len(rows) > limit
         rows = rows[:limit]
         center = self._rows("MATCH (e:Entity {id: $id}) RETURN e.id, e.name, e.type, e.country", {"id": eid})
-        nodes = {r[0]: R.node_view(r[0], r[1], r[2], r[3]) for r in center}
-        edges = []
-        n = len(R.REL_FIELDS) + 1
-        for row in rows:
-            edges.append(R.edge_view(row[0], row[1:n], row[n], row[n + 1]))
-            o = row[n + 2:]
-            nodes.setdefault(o[0], R.node_view(*o))
-        auth = self._authorities(list(nodes))
-        for nid, node in nodes.items():
-            node["authorities"] = auth.get(nid, [])
-        return Subgraph(list(nodes.values()), edges, truncated)
+        return R.neighbourhood(center, rows, self._authorities, truncated)
 
     def shortest_paths(self, a: str, b: str, max_hops: int = 6, limit: int = 5) -> list[Subgraph]:
         ia, ib = self.resolve_id(a), self.resolve_id(b)

@@ -248,16 +248,7 @@ class Neo4jStore:
         rows, center = self._read_tx(work, "reading neighbours")
         truncated = len(rows) > limit
         rows = rows[:limit]
-        nodes = {r[0]: R.node_view(r[0], r[1], r[2], r[3]) for r in center}
-        edges = []
-        for row in rows:
-            edges.append(R.edge_view(row[0], row[1:n], row[n], row[n + 1]))
-            o = row[n + 2:]
-            nodes.setdefault(o[0], R.node_view(*o))
-        auth = self._authorities(list(nodes))
-        for nid, node in nodes.items():
-            node["authorities"] = auth.get(nid, [])
-        return Subgraph(list(nodes.values()), edges, truncated)
+        return R.neighbourhood(center, rows, self._authorities, truncated)
 
     def shortest_paths(self, a: str, b: str, max_hops: int = 6, limit: int = 5) -> list[Subgraph]:
         ia, ib = self.resolve_id(a), self.resolve_id(b)

@@ -4,7 +4,7 @@ delete_relations (same semantics, same snapshot shape), each run as ONE write tr
 from __future__ import annotations
 
 from . import rows as R
-from .model import LABEL_RELATIONS, RELATION_LABELS, Designation, Entity, Relation, Source, dedupe, merge_sources
+from .model import RELATION_LABELS, Designation, Entity, Relation, Source, dedupe, merge_sources
 from .neo4j_schema import rel_type, rel_types
 
 ENTITY_RETURN = "e.id, e.type, e.name, e.aliases, e.country, e.identifiers, e.notes, e.sources"
@@ -33,23 +33,10 @@ def merge_tx(tx, keep_id: str, drop_id: str, upsert_relations, upsert_designatio
                     identifiers=list(dict.fromkeys([*keep.identifiers, *drop.identifiers])),
                     notes=keep.notes or drop.notes, sources=merge_sources(keep.sources, drop.sources))
     labels = rel_types()
-    old_rels, new_rels = [], []
-    for direction, arrow in (("out", f"-[r:{labels}]->"), ("in", f"<-[r:{labels}]-")):
-        for row in _rows(tx, f"MATCH (d:Entity {{id: $id}}){arrow}(o:Entity) RETURN type(r), {R.REL_RETURN}, o.id",
-                         id=drop_id):
-            label, vals, other = row[0], dict(zip(R.REL_FIELDS, row[1:-1])), row[-1]
-            ends = (drop_id, other) if direction == "out" else (other, drop_id)
-            old_rels.append({"label": label, "from": ends[0], "to": ends[1], **vals,
-                             "sources": list(vals["sources"] or [])})
-            if other == keep_id:
-                continue  # a link between the two merged records disappears with the merge
-            new_ends = (keep_id, other) if direction == "out" else (other, keep_id)
-            new_rels.append(Relation(
-                source_id=new_ends[0], target_id=new_ends[1], type=LABEL_RELATIONS[label],
-                share=vals["share"], share_min=vals["share_min"], share_max=vals["share_max"],
-                start_date=vals["start_date"], end_date=vals["end_date"], ended=bool(vals["ended"]),
-                basis=vals["basis"], joint_group=vals["joint_group"], role=vals["role"], note=vals["note"],
-                sources=[Source.from_json(s) for s in vals["sources"] or []], key=vals["id"]))
+    old_rels, new_rels = R.moved_relations(
+        [(direction, _rows(tx, f"MATCH (d:Entity {{id: $id}}){arrow}(o:Entity) RETURN type(r), {R.REL_RETURN}, "
+                           "o.id", id=drop_id))
+         for direction, arrow in (("out", f"-[r:{labels}]->"), ("in", f"<-[r:{labels}]-"))], drop_id, keep_id)
     old_des = [dict(zip(DES_FIELDS, r)) for r in _rows(
         tx, f"MATCH (e:Entity {{id: $id}})-[:LISTED]->(d:Designation) RETURN {DES_RETURN}", id=drop_id)]
     new_des = [Designation(keep_id, d["authority"], d["program"], d["start_date"], d["end_date"], d["note"],

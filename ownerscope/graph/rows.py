@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from rapidfuzz import fuzz
 
 from ..text import norm, search_text
 from .model import LABEL_RELATIONS, Designation, Entity, Relation, Source
+
+if TYPE_CHECKING:
+    from .store import Subgraph
 
 REL_FIELDS = ("id", "share", "share_min", "share_max", "start_date", "end_date", "ended", "basis",
               "joint_group", "role", "note", "sources")
@@ -128,3 +131,44 @@ def plain(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
     return str(value)
+
+
+def neighbourhood(center: list[list], rows: list[list], authorities, truncated: bool) -> "Subgraph":
+    """Assemble a Subgraph from the centre row (id, name, type, country) and neighbour rows
+    (label, REL_FIELDS..., source, target, other id, name, type, country); `authorities(ids)` gives
+    each node's designating authorities. Shared by every backend."""
+    from .store import Subgraph
+
+    nodes = {r[0]: node_view(r[0], r[1], r[2], r[3]) for r in center}
+    edges = []
+    n = len(REL_FIELDS) + 1
+    for row in rows:
+        edges.append(edge_view(row[0], row[1:n], row[n], row[n + 1]))
+        o = row[n + 2:]
+        nodes.setdefault(o[0], node_view(*o))
+    auth = authorities(list(nodes))
+    for nid, node in nodes.items():
+        node["authorities"] = auth.get(nid, [])
+    return Subgraph(list(nodes.values()), edges, truncated)
+
+
+def moved_relations(rows_by_direction, drop_id: str, keep_id: str) -> tuple[list[dict], list[Relation]]:
+    """For merging `drop_id` into `keep_id`: the dropped node's links as stored (for undo) and the same
+    links re-pointed at the kept node. rows_by_direction: (direction, rows of label, REL_FIELDS..., other)."""
+    old_rels, new_rels = [], []
+    for direction, rows in rows_by_direction:
+        for row in rows:
+            label, vals, other = row[0], dict(zip(REL_FIELDS, row[1:-1])), row[-1]
+            ends = (drop_id, other) if direction == "out" else (other, drop_id)
+            old_rels.append({"label": label, "from": ends[0], "to": ends[1], **vals,
+                             "sources": list(vals["sources"] or [])})
+            if other == keep_id:
+                continue  # a link between the two merged records disappears with the merge
+            new_ends = (keep_id, other) if direction == "out" else (other, keep_id)
+            new_rels.append(Relation(
+                source_id=new_ends[0], target_id=new_ends[1], type=LABEL_RELATIONS[label],
+                share=vals["share"], share_min=vals["share_min"], share_max=vals["share_max"],
+                start_date=vals["start_date"], end_date=vals["end_date"], ended=bool(vals["ended"]),
+                basis=vals["basis"], joint_group=vals["joint_group"], role=vals["role"], note=vals["note"],
+                sources=[Source.from_json(s) for s in vals["sources"] or []], key=vals["id"]))
+    return old_rels, new_rels

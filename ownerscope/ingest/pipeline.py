@@ -8,7 +8,7 @@ entity is in neither the store nor this run is quarantined with its line, the re
 from __future__ import annotations
 
 import json
-import sys
+
 import time
 from collections import Counter
 from dataclasses import dataclass, field
