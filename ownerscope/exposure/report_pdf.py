@@ -77,9 +77,9 @@ def report_pdf(data: dict) -> bytes:
     if data["svg"]:
         pdf.ln(2)
         para("Ownership structure", 13, "B", 7)
-        svg = data["svg"]
-        if not font:
-            svg = ascii_text(svg) or svg
+        # fpdf2 draws SVG text with its core fonts (Latin-1 only), whatever font the page uses:
+        # transliterate the picture's labels (and the ellipsis of shortened names)
+        svg = ascii_text(data["svg"].replace("…", "...")) or data["svg"]
         try:
             pdf.image(io.BytesIO(svg.encode("utf-8")), w=min(width, 180))
         except Exception as exc:  # fpdf2 cannot draw some SVG: keep the report, say so

@@ -60,8 +60,27 @@ def test_csv_report_one_row_per_proof_edge(demo_store, tmp_path):
 
 
 def test_pdf_report(demo_store, tmp_path):
-    pdf = _report(demo_store, tmp_path, "pdf").read_bytes()
+    path = _report(demo_store, tmp_path, "pdf")
+    pdf = path.read_bytes()
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
+    text = _pdf_text(path)
+    assert "VSMPO-AVISMA Corporation" in text and "ofac: exposed" in text
+    # the ownership picture is drawn (its node labels are text in the PDF), not replaced by an excuse
+    assert "could not be embedded" not in text
+    assert "Business Alliance Company" in text.split("Ownership structure", 1)[1].split("Proof per regime")[0]
+
+
+def _pdf_text(path) -> str:
+    import os
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdftotext"):
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext is missing: scripts/test.sh installs poppler-utils")
+        pytest.skip("pdftotext not installed (apt-get install poppler-utils)")
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
 
 
 def test_report_errors(demo_store, tmp_path):
