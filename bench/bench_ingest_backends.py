@@ -1,7 +1,7 @@
 """Ingest the same data into the embedded store and into Neo4j, and time both.
 
     python bench/bench_ingest_backends.py --neo4j bolt://127.0.0.1:17688 [--entities 100000]
-        [--relations 200000] [--designations 10000] [--seed 7] [--batch-size 20000]
+        [--relations 200000] [--designations 10000] [--seed 7] [--batch-size 100000 (the pipeline default)]
 
 Data: a seeded, generated CSV bundle (see `write_bundle`) and the bundled demo (ownerscope/demo/seed_case).
 Each run starts from an empty store; the generated bundle is then ingested a second time to time the
@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from ownerscope.ingest.pipeline import DEFAULT_BATCH
 
 TYPES = ["company"] * 6 + ["person"] * 3 + ["organization", "vessel", "public_body"]
 REL_TYPES = ["ownership"] * 12 + ["control"] * 2 + ["directorship"] * 4 + ["family", "associate", "linked"]
@@ -95,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--relations", type=int, default=200_000)
     ap.add_argument("--designations", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--batch-size", type=int, default=20_000)
+    ap.add_argument("--batch-size", type=int, default=DEFAULT_BATCH)
     ap.add_argument("--backends", default="embedded,neo4j")
     args = ap.parse_args(argv)
 
