@@ -14,8 +14,7 @@ import polars as pl
 
 from ..errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from ..text import norm
-from .model import (RELATION_LABELS, Designation, Entity, Relation, Source, dedupe,
-                    merge_sources)
+from .model import RELATION_LABELS, Designation, Entity, Relation, Source, dedupe
 from .store import QueryResult, Subgraph
 from . import rows as R
 
@@ -198,11 +197,7 @@ class EmbeddedStore:
             if eid not in found:
                 raise NotFound(f"no entity with id {eid!r} to merge")
         keep, drop = found[keep_id], found[drop_id]
-        aliases = [a for a in dict.fromkeys([*keep.aliases, drop.name, *drop.aliases]) if a and a != keep.name]
-        merged = Entity(id=keep.id, type=keep.type, name=keep.name, aliases=aliases,
-                        country=keep.country or drop.country,
-                        identifiers=list(dict.fromkeys([*keep.identifiers, *drop.identifiers])),
-                        notes=keep.notes or drop.notes, sources=merge_sources(keep.sources, drop.sources))
+        merged = keep.absorb(drop)
         old_rels, new_rels = R.moved_relations(
             [(direction, self._rows(f"MATCH {pattern} RETURN label(r), {R.REL_RETURN}, o.id", {"id": drop_id}))
              for direction, pattern in (("out", "(d:Entity {id: $id})-[r]->(o:Entity)"),
@@ -401,15 +396,9 @@ class EmbeddedStore:
         params["lim"] = max(limit * 10, 200)
         rows = self._rows(f"MATCH (e:Entity) WHERE {where} RETURN e.id, e.name, e.type, e.country, e.aliases "
                           f"LIMIT $lim", params)
-        exact = self.resolve_id(text.strip())
-        if exact and all(r[0] != exact for r in rows):
-            rows += self._rows("MATCH (e:Entity {id: $id}) RETURN e.id, e.name, e.type, e.country, e.aliases",
-                               {"id": exact})
-        hits = R.rank_hits(text, rows, exact)[:limit]
-        auth = self._authorities([h["id"] for h in hits])
-        for h in hits:
-            h["authorities"] = auth.get(h["id"], [])
-        return hits
+        fetch_one = lambda i: self._rows(  # noqa: E731
+            "MATCH (e:Entity {id: $id}) RETURN e.id, e.name, e.type, e.country, e.aliases", {"id": i})
+        return R.search_hits(text, rows, self.resolve_id(text.strip()), fetch_one, self._authorities, limit)
 
     def counts(self) -> dict:
         ents = dict(self._rows("MATCH (e:Entity) RETURN e.type, count(*)"))

@@ -92,6 +92,15 @@ class Entity:
             sources=merge_sources(self.sources, other.sources),
         )
 
+    def absorb(self, drop: "Entity") -> "Entity":
+        """This entity after entity resolution folds `drop` into it: its own name and type stay, the other
+        record's names become aliases, identifiers and sources are united."""
+        aliases = [a for a in dict.fromkeys([*self.aliases, drop.name, *drop.aliases]) if a and a != self.name]
+        return Entity(id=self.id, type=self.type, name=self.name, aliases=aliases,
+                      country=self.country or drop.country,
+                      identifiers=list(dict.fromkeys([*self.identifiers, *drop.identifiers])),
+                      notes=self.notes or drop.notes, sources=merge_sources(self.sources, drop.sources))
+
     def to_dict(self) -> dict:
         d = asdict(self)
         d["sources"] = [asdict(s) for s in self.sources]

@@ -310,15 +310,9 @@ class Neo4jStore:
             "WHERE all(t IN $tokens WHERE e.search CONTAINS t) "
             "RETURN e.id, e.name, e.type, e.country, e.aliases LIMIT $lim",
             {"q": lucene_query(tokens), "tokens": tokens, "lim": max(limit * 10, 200)}, doing="searching")
-        exact = self.resolve_id(text.strip())
-        if exact and all(r[0] != exact for r in rows):
-            rows += self._read("MATCH (e:Entity {id: $id}) RETURN e.id, e.name, e.type, e.country, e.aliases",
-                               {"id": exact})
-        hits = R.rank_hits(text, rows, exact)[:limit]
-        auth = self._authorities([h["id"] for h in hits])
-        for h in hits:
-            h["authorities"] = auth.get(h["id"], [])
-        return hits
+        fetch_one = lambda i: self._read(  # noqa: E731
+            "MATCH (e:Entity {id: $id}) RETURN e.id, e.name, e.type, e.country, e.aliases", {"id": i})
+        return R.search_hits(text, rows, self.resolve_id(text.strip()), fetch_one, self._authorities, limit)
 
     def counts(self) -> dict:
         def work(tx):

@@ -4,7 +4,7 @@ delete_relations (same semantics, same snapshot shape), each run as ONE write tr
 from __future__ import annotations
 
 from . import rows as R
-from .model import RELATION_LABELS, Designation, Entity, Relation, Source, dedupe, merge_sources
+from .model import RELATION_LABELS, Designation, Relation, Source, dedupe
 from .neo4j_schema import rel_type, rel_types
 
 ENTITY_RETURN = "e.id, e.type, e.name, e.aliases, e.country, e.identifiers, e.notes, e.sources"
@@ -27,11 +27,7 @@ def merge_tx(tx, keep_id: str, drop_id: str, upsert_relations, upsert_designatio
         if eid not in found:
             raise NotFound(f"no entity with id {eid!r} to merge")
     keep, drop = found[keep_id], found[drop_id]
-    aliases = [a for a in dict.fromkeys([*keep.aliases, drop.name, *drop.aliases]) if a and a != keep.name]
-    merged = Entity(id=keep.id, type=keep.type, name=keep.name, aliases=aliases,
-                    country=keep.country or drop.country,
-                    identifiers=list(dict.fromkeys([*keep.identifiers, *drop.identifiers])),
-                    notes=keep.notes or drop.notes, sources=merge_sources(keep.sources, drop.sources))
+    merged = keep.absorb(drop)
     labels = rel_types()
     old_rels, new_rels = R.moved_relations(
         [(direction, _rows(tx, f"MATCH (d:Entity {{id: $id}}){arrow}(o:Entity) RETURN type(r), {R.REL_RETURN}, "

@@ -120,6 +120,18 @@ def rank_hits(text: str, rows: list[list], exact: str | None) -> list[dict]:
     return hits
 
 
+def search_hits(text: str, rows: list[list], exact: str | None, fetch_one, authorities, limit: int) -> list[dict]:
+    """The end of every backend's search: add the entity whose id is the query (`fetch_one(id)` gives its
+    rows), rank, keep `limit`, attach each hit's designating authorities."""
+    if exact and all(r[0] != exact for r in rows):
+        rows = rows + fetch_one(exact)
+    hits = rank_hits(text, rows, exact)[:limit]
+    auth = authorities([h["id"] for h in hits])
+    for h in hits:
+        h["authorities"] = auth.get(h["id"], [])
+    return hits
+
+
 def plain(value: Any) -> Any:
     """A JSON-friendly copy of a value a backend returned."""
     if isinstance(value, dict):
