@@ -108,3 +108,15 @@ def test_find_paths_between_two_entities(demo_url):
         assert "1 shortest path(s) of 2 link(s)" in page.locator("#graph-notice").inner_text()
         page.screenshot(path=str(artifact_dir() / "paths.png"))
         assert not errors, errors
+
+
+def test_empty_store_says_how_to_load_data(tmp_path):
+    env = {**os.environ, "OWNERSCOPE_HOME": str(tmp_path / "home")}
+    with running_app(["serve", "--store", str(tmp_path / "empty.lbug")], env) as url, \
+            browser_page() as (page, errors):
+        page.goto(url + "/")
+        page.get_by_text("This store is empty.").wait_for(timeout=15000)
+        assert "ownerscope ingest" in page.locator("#details-panel").inner_text()
+        page.fill("#search-input", "anything")
+        page.locator("#search-hits").get_by_text("No match.").wait_for(timeout=15000)
+        assert not errors, errors

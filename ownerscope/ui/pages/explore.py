@@ -64,11 +64,31 @@ def layout(focus: str | None = None, **_):
         dcc.Download(id=ids.REPORT_DOWNLOAD),
         html.Div(className="details", children=[
             exposure_view.actions_bar(),
-            html.Div(id=ids.DETAILS, children=html.P(
-                "Search for an entity, then click nodes to expand their neighbours.", className="hint")),
+            html.Div(id=ids.DETAILS, children=welcome()),
         ]),
         dcc.Store(id=ids.GRAPH_DATA, data=start),
     ])
+
+
+def welcome():
+    """What the details panel says before anything is chosen: how to start, or how to load data."""
+    try:
+        counts = context.store().counts()
+    except OwnerscopeError as e:
+        return html.Div(str(e), className="error")
+    n = sum(counts["entities"].values())
+    if not n:
+        return html.Div(className="hint", children=[
+            html.P("This store is empty."),
+            html.P(["Load data with ", html.Code("ownerscope ingest FORMAT PATH --store ..."),
+                    " (csv, ftm, bods, ofac-sdn, uk-sanctions, gleif, uk-psc), or try ",
+                    html.Code("ownerscope demo"), "."])])
+    rels = sum(counts["relations"].values())
+    des = sum(counts["designations"].values())
+    return html.Div(className="hint", children=[
+        html.P(f"{n:,} entities, {rels:,} relations and {des:,} designations in this store."),
+        html.P("Search for an entity, then click nodes to expand their neighbours. Choose an exposure rule "
+               "to see who is caught, and why.")])
 
 
 def legend():
