@@ -28,6 +28,8 @@ def share_words(edge: dict) -> str:
     if edge.get("share") is not None:
         return pct(edge["share"])
     lo, hi = edge.get("share_min"), edge.get("share_max")
+    if lo is not None and edge.get("share_min_exclusive"):
+        return f"more than {lo:g}%" + (f", up to {hi:g}%" if hi is not None else "") + " (range)"
     if lo is not None or hi is not None:
         return f"{'' if lo is None else f'{lo:g}'}–{'' if hi is None else f'{hi:g}'}% (range)"
     return "unknown share"

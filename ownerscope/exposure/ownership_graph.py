@@ -20,6 +20,8 @@ OWNERSHIP = 0
 CONTROL = 1
 
 
+EXCLUSIVE_EPS = 1e-6  # percentage points: far below any published precision
+
 def floor_expr(col: str) -> pl.Expr:
     """Vectorised ownerscope.dates.date_floor: '2023' -> '2023-01-01', '2023-12' -> '2023-12-01'."""
     c = pl.col(col).str.slice(0, 10)
@@ -184,7 +186,11 @@ def build_graph(ownership: pl.DataFrame, designations: pl.DataFrame, entities: p
     dst = active["_dst"].to_numpy().astype(np.int64)
 
     is_own = pl.col("type") == "ownership"
-    lo_expr = pl.when(is_own).then(pl.coalesce(pl.col("share"), pl.col("share_min"), pl.lit(0.0))).otherwise(0.0)
+    # a strict lower bound ("more than 50%", UK PSC bands, BODS exclusiveMinimum) meets a "more than"
+    # threshold at that figure: it is carried as the bound plus a hair (EXCLUSIVE_EPS)
+    strict = pl.col("share_min_exclusive").fill_null(False)
+    share_min = pl.when(strict).then(pl.col("share_min") + EXCLUSIVE_EPS).otherwise(pl.col("share_min"))
+    lo_expr = pl.when(is_own).then(pl.coalesce(pl.col("share"), share_min, pl.lit(0.0))).otherwise(0.0)
     hi_expr = pl.when(is_own).then(pl.coalesce(pl.col("share"), pl.col("share_max"), pl.lit(100.0))).otherwise(0.0)
     vals = active.select(lo_expr.clip(0.0, 100.0).alias("lo"), hi_expr.clip(0.0, 100.0).alias("hi"))
     lo = vals["lo"].to_numpy().astype(np.float64)

@@ -20,7 +20,7 @@ from . import rows as R
 
 REL_PROPS = ("id STRING, share DOUBLE, share_min DOUBLE, share_max DOUBLE, start_date STRING, "
              "end_date STRING, ended BOOLEAN, basis STRING, joint_group STRING, role STRING, note STRING, "
-             "sources STRING[]")
+             "sources STRING[], share_min_exclusive BOOLEAN")
 SCHEMA = [
     "CREATE NODE TABLE IF NOT EXISTS Entity(id STRING PRIMARY KEY, type STRING, name STRING, "
     "aliases STRING[], country STRING, identifiers STRING[], notes STRING, sources STRING[], search STRING)",
@@ -29,7 +29,10 @@ SCHEMA = [
     "CREATE NODE TABLE IF NOT EXISTS Redirect(id STRING PRIMARY KEY, target STRING)",
     "CREATE REL TABLE IF NOT EXISTS LISTED(FROM Entity TO Designation)",
 ] + [f"CREATE REL TABLE IF NOT EXISTS {label}(FROM Entity TO Entity, {REL_PROPS})"
-     for label in RELATION_LABELS.values()]
+     for label in RELATION_LABELS.values()] + [
+    # stores made before a property existed get it (added properties only; nothing is rewritten)
+    f"ALTER TABLE {label} ADD IF NOT EXISTS share_min_exclusive BOOLEAN DEFAULT false"
+    for label in RELATION_LABELS.values()]
 
 ENTITY_SCHEMA = {"id": pl.Utf8, "type": pl.Utf8, "name": pl.Utf8, "aliases": pl.List(pl.Utf8),
                  "country": pl.Utf8, "identifiers": pl.List(pl.Utf8), "notes": pl.Utf8,
@@ -37,7 +40,7 @@ ENTITY_SCHEMA = {"id": pl.Utf8, "type": pl.Utf8, "name": pl.Utf8, "aliases": pl.
 REL_SCHEMA = {"from": pl.Utf8, "to": pl.Utf8, "id": pl.Utf8, "share": pl.Float64, "share_min": pl.Float64,
               "share_max": pl.Float64, "start_date": pl.Utf8, "end_date": pl.Utf8, "ended": pl.Boolean,
               "basis": pl.Utf8, "joint_group": pl.Utf8, "role": pl.Utf8, "note": pl.Utf8,
-              "sources": pl.List(pl.Utf8)}
+              "sources": pl.List(pl.Utf8), "share_min_exclusive": pl.Boolean}
 DES_SCHEMA = {"id": pl.Utf8, "entity_id": pl.Utf8, "authority": pl.Utf8, "program": pl.Utf8,
               "start_date": pl.Utf8, "end_date": pl.Utf8, "note": pl.Utf8, "sources": pl.List(pl.Utf8)}
 ENTITY_REL_LABELS = "|".join(RELATION_LABELS.values())
@@ -149,7 +152,7 @@ class EmbeddedStore:
                           "x.share_min = CAST(r.share_min AS DOUBLE), x.share_max = CAST(r.share_max AS DOUBLE), "
                           "x.start_date = CAST(r.start_date AS STRING), x.end_date = CAST(r.end_date AS STRING), x.ended = r.ended, x.basis = r.basis, "
                           "x.joint_group = r.joint_group, x.role = r.role, x.note = r.note, "
-                          "x.sources = r.sources", {"rows": rows})
+                          "x.sources = r.sources, x.share_min_exclusive = r.share_min_exclusive", {"rows": rows})
         return len(batch)
 
     def upsert_designations(self, designations: Sequence[Designation]) -> int:
@@ -368,7 +371,7 @@ class EmbeddedStore:
                             f"b.id AS target, '{rtype}' AS type, r.share AS share, r.share_min AS share_min, "
                             "r.share_max AS share_max, r.start_date AS start_date, r.end_date AS end_date, "
                             "r.ended AS ended, r.basis AS basis, r.joint_group AS joint_group, r.note AS note, "
-                            "r.sources AS sources, r.role AS role")
+                            "r.sources AS sources, r.role AS role, r.share_min_exclusive AS share_min_exclusive")
             frames.append(R.normalise_frame(res.get_as_pl(), R.OWNERSHIP_SCHEMA))
         return pl.concat(frames)
 

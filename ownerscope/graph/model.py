@@ -126,6 +126,7 @@ class Relation:
     note: str | None = None
     sources: list[Source] = field(default_factory=list)
     key: str | None = None  # an extra source key when one source gives several links of one kind
+    share_min_exclusive: bool = False  # share_min is a strict bound: "more than 50%" (UK PSC bands, BODS)
 
     @property
     def id(self) -> str:

@@ -15,14 +15,14 @@ if TYPE_CHECKING:
     from .store import Subgraph
 
 REL_FIELDS = ("id", "share", "share_min", "share_max", "start_date", "end_date", "ended", "basis",
-              "joint_group", "role", "note", "sources")
+              "joint_group", "role", "note", "sources", "share_min_exclusive")
 REL_RETURN = ", ".join(f"r.{f}" for f in REL_FIELDS)
 
 OWNERSHIP_SCHEMA = {"id": pl.Utf8, "source": pl.Utf8, "target": pl.Utf8, "type": pl.Utf8,
                     "share": pl.Float64, "share_min": pl.Float64, "share_max": pl.Float64,
                     "start_date": pl.Utf8, "end_date": pl.Utf8, "ended": pl.Boolean, "basis": pl.Utf8,
                     "joint_group": pl.Utf8, "note": pl.Utf8, "sources": pl.List(pl.Utf8),
-                    "role": pl.Utf8}
+                    "role": pl.Utf8, "share_min_exclusive": pl.Boolean}
 DESIGNATION_SCHEMA = {"id": pl.Utf8, "entity_id": pl.Utf8, "authority": pl.Utf8, "program": pl.Utf8,
                       "start_date": pl.Utf8, "end_date": pl.Utf8, "sources": pl.List(pl.Utf8)}
 ENTITY_FRAME_SCHEMA = {"id": pl.Utf8, "type": pl.Utf8, "name": pl.Utf8, "country": pl.Utf8}
@@ -58,7 +58,8 @@ def relation_row(r: Relation) -> dict:
     return {"from": r.source_id, "to": r.target_id, "id": r.id, "share": r.share, "share_min": r.share_min,
             "share_max": r.share_max, "start_date": r.start_date, "end_date": r.end_date,
             "ended": bool(r.ended), "basis": r.basis, "joint_group": r.joint_group, "role": r.role,
-            "note": r.note, "sources": [s.to_json() for s in r.sources]}
+            "note": r.note, "sources": [s.to_json() for s in r.sources],
+            "share_min_exclusive": bool(r.share_min_exclusive)}
 
 
 def designation_row(d: Designation) -> dict:
@@ -182,5 +183,6 @@ def moved_relations(rows_by_direction, drop_id: str, keep_id: str) -> tuple[list
                 share=vals["share"], share_min=vals["share_min"], share_max=vals["share_max"],
                 start_date=vals["start_date"], end_date=vals["end_date"], ended=bool(vals["ended"]),
                 basis=vals["basis"], joint_group=vals["joint_group"], role=vals["role"], note=vals["note"],
-                sources=[Source.from_json(s) for s in vals["sources"] or []], key=vals["id"]))
+                sources=[Source.from_json(s) for s in vals["sources"] or []], key=vals["id"],
+                share_min_exclusive=bool(vals.get("share_min_exclusive"))))
     return old_rels, new_rels

@@ -13,7 +13,8 @@ NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://"
 
 # columns of the frames the exposure engine reads
 OWNERSHIP_COLUMNS = ("id", "source", "target", "type", "share", "share_min", "share_max", "start_date",
-                     "end_date", "ended", "basis", "joint_group", "note", "sources", "role")
+                     "end_date", "ended", "basis", "joint_group", "note", "sources", "role",
+                     "share_min_exclusive")
 DESIGNATION_COLUMNS = ("id", "entity_id", "authority", "program", "start_date", "end_date", "sources")
 
 

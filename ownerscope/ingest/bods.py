@@ -426,7 +426,9 @@ def _interest(rid, n, subject, party, it, comp, closed, stated, sources, arrange
     if stated:
         notes.append(f"statement date {stated}")
     joint = subject if rtype == "ownership" and subject in arrangements else None
+    strict = lo is not None and share_note.startswith("share more than")  # exclusiveMinimum
     rel = Relation(source_id=party, target_id=subject, type=rtype, share=share, share_min=lo, share_max=hi,
+                   share_min_exclusive=strict,
                    start_date=start, end_date=end, ended=bool(end) or closed, basis=basis, joint_group=joint,
                    role=role, note=_notes(*notes), sources=sources, key=rid)
     if rel.id in seen:  # two interests of one record alike in every keyed field: keep both

@@ -177,7 +177,8 @@ def _relation(v: dict, dataset: str, where: str) -> Relation:
                     start_date=start, end_date=end, ended=_bool(v, "ended") or bool(end),
                     basis=v.get("basis") or None, joint_group=v.get("joint_group") or None,
                     role=v.get("role") or None, note=v.get("note") or None,
-                    sources=_source(dataset, where, v.get("source_url")))
+                    sources=_source(dataset, where, v.get("source_url")),
+                    share_min_exclusive=_bool(v, "share_min_exclusive"))
 
 
 def _designation(v: dict, dataset: str, where: str) -> Designation:

@@ -209,13 +209,24 @@ def psc_record(obj: dict, dataset: str) -> list:
     relations = []
     for code in natures:
         rtype, basis, lo, hi, role, note = nature(_s(code))
+        strict = lo is not None and strict_lower_bound(_s(code))
         notes = [n for n in (note, f"notified {notified}" if notified else "",
                              "ceased" if data.get("ceased") is True and not ceased else "") if n]
         relations.append(Relation(
             source_id=owner.id, target_id=company_id(number), type=rtype, share_min=lo, share_max=hi,
+            share_min_exclusive=strict,
             start_date=notified, end_date=ceased, ended=bool(ceased) or data.get("ceased") is True,
             basis=basis, role=role, note="; ".join(notes) or None, sources=sources, key=psc_id))
     return [owner, _placeholder(number, dataset), *relations]
+
+
+def strict_lower_bound(code: str) -> bool:
+    """Whether a band's lower bound is strict: 25-to-50 and 50-to-75 mean "more than", 75-to-100 means
+    "75% or more" (Companies House definitions); the more-than-X codes are strict by name."""
+    m = _BAND.match(code)
+    if m:
+        return BANDS.get((int(m.group(2)), int(m.group(3))), "").startswith("more than")
+    return bool(_MORE_THAN.match(code))
 
 
 def nature(code: str) -> tuple[str, str | None, float | None, float | None, str | None, str]:

@@ -37,6 +37,8 @@ def share_label(e: dict) -> str:
     if e.get("share") is not None:
         return f"{e['share']:g}%"
     lo, hi = e.get("share_min"), e.get("share_max")
+    if lo is not None and e.get("share_min_exclusive"):
+        return f">{lo:g}" + (f"–{hi:g}%" if hi is not None else "%")
     if lo is not None or hi is not None:
         return f"{'' if lo is None else f'{lo:g}'}–{'' if hi is None else f'{hi:g}'}%"
     if e["type"] == "ownership":

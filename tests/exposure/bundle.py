@@ -14,7 +14,7 @@ from ownerscope.cli import app
 runner = CliRunner()
 
 REL_COLUMNS = ("source", "target", "type", "share", "share_min", "share_max", "start_date", "end_date",
-               "ended", "basis", "joint_group", "role", "note", "source_url")
+               "ended", "basis", "joint_group", "role", "note", "source_url", "share_min_exclusive")
 
 
 class Bundle:

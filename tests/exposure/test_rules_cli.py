@@ -104,6 +104,11 @@ def build() -> Bundle:
     # --- authorities: us-bis is not OFAC
     b.listed("bis-p", "us-bis")
     b.own("bis-p", "bis-t", 100)
+    # --- a band whose lower bound is strict ("more than 50% and less than 75%", UK PSC) against the same
+    #     band read as 50% or more
+    b.listed("band-p"), b.listed("bandi-p")
+    b.own("band-p", "band-t", share_min=50, share_max=75, share_min_exclusive="true")
+    b.own("bandi-p", "bandi-t", share_min=50, share_max=75)
     # --- an indirect interest (as BODS reports it) restates the chain: never counted on top of it
     b.listed("ind-p")
     b.own("ind-p", "ind-a", 100), b.own("ind-a", "ind-b", 30)
@@ -322,3 +327,10 @@ def test_indirect_interest_is_shown_not_counted_twice(verdicts):
     v = verdicts("ofac")["ind-b"]
     assert "Indirect interests" in v["explanation"] and "not counted" in v["explanation"]
     assert v["total"] == 30.0
+
+
+def test_strict_lower_bound_meets_more_than_threshold(verdicts):
+    # UK needs more than 50%: "more than 50%" is caught, "50% or more" only possibly
+    expect(verdicts, "uk", band_t="derived", bandi_t="possible")
+    expect(verdicts, "ofac", band_t="derived", bandi_t="derived")
+    assert "more than 50%" in verdicts("uk")["band-t"]["explanation"]

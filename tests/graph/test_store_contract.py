@@ -19,7 +19,7 @@ def seed(store):
     ])
     store.upsert_relations([
         Relation("p1", "c1", "ownership", share=60.0, start_date="2020-01-01", sources=SRC),
-        Relation("c1", "c2", "ownership", share_min=25.0, share_max=50.0, sources=SRC),
+        Relation("c1", "c2", "ownership", share_min=25.0, share_max=50.0, share_min_exclusive=True, sources=SRC),
         Relation("p1", "c2", "control", basis="board_majority_appointment_right", sources=SRC),
         Relation("c2", "c3", "facilitation", role="shipper", sources=SRC),
     ])
@@ -91,7 +91,8 @@ def test_frames_for_exposure(store):
     assert set(own["type"].to_list()) == {"ownership", "control"}
     row = own.filter((own["target"] == "c2") & (own["type"] == "ownership")).to_dicts()[0]
     assert row["source"] == "c1" and row["share"] is None
-    assert (row["share_min"], row["share_max"]) == (25.0, 50.0)
+    assert (row["share_min"], row["share_max"], row["share_min_exclusive"]) == (25.0, 50.0, True)
+    assert own.filter(own["target"] == "c1")["share_min_exclusive"].to_list() == [False]
     des = store.designation_frame().to_dicts()
     assert des[0]["entity_id"] == "p1" and des[0]["start_date"] == "2022-04-06"
     ents = store.entity_frame(["p1", "c3"])

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from ownerscope.ingest.run import run_ingest
-from ownerscope.ingest.uk_psc import nature
+from ownerscope.ingest.uk_psc import nature, strict_lower_bound
 
 
 def ingest(paths, store, tmp_path, name="q.jsonl"):
@@ -91,6 +91,10 @@ def test_nature_codes():
         "control", "board_majority_appointment_right")
     assert nature("significant-influence-or-control-as-firm")[1:5:3] == ("dominant_influence", "as firm")
     assert nature("something-new")[1] == "unspecified_interest"
+    assert strict_lower_bound("ownership-of-shares-50-to-75-percent")
+    assert strict_lower_bound("voting-rights-25-to-50-percent-as-trust")
+    assert not strict_lower_bound("ownership-of-shares-75-to-100-percent")
+    assert not strict_lower_bound("right-to-appoint-and-remove-directors")
 
 
 # ------------------------------------------------------------------------------ small written fixtures
