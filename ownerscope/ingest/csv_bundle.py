@@ -14,7 +14,7 @@ from typing import Iterator
 from ..dates import date_floor, parse_date
 from ..errors import InputError
 from ..graph.model import (CSV_ENTITY_TYPES, CSV_RELATION_TYPES, Designation, Entity, Relation, Source)
-from .records import Parsed, Rejected
+from .records import Parsed, Rejected, count_newlines
 
 FILES = ("entities.csv", "relations.csv", "designations.csv")
 REQUIRED = {"entities.csv": ("id", "type", "name"), "relations.csv": ("source", "target", "type"),
@@ -46,7 +46,7 @@ def count_rows(files: list[Path]) -> int:
     total = 0
     for f in files:
         with f.open("rb") as fh:
-            total += max(sum(1 for _ in fh) - 1, 0)
+            total += max(count_newlines(fh) - 1, 0)
     return total
 
 

@@ -22,7 +22,7 @@ from ..dates import date_floor, parse_date
 from ..errors import InputError
 from ..graph.model import Designation, Entity, Relation, Source
 from . import identifiers as ids
-from .records import Parsed, Rejected, Skipped
+from .records import Parsed, Rejected, Skipped, count_newlines
 from .registry import Adapter, register
 
 # FtM schema -> model entity type, most specific first (checked with Schema.is_a)
@@ -131,7 +131,7 @@ def count_lines(paths: list[Path]) -> int:
     total = 0
     for p in paths:
         with _open(p) as fh:
-            total += sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+            total += count_newlines(fh)
     return total
 
 

@@ -23,7 +23,7 @@ from ..errors import InputError
 from ..graph.model import Designation, Entity, Relation, Source
 from ..text import norm
 from . import identifiers as ids
-from .records import Parsed, Rejected, Skipped
+from .records import Parsed, Rejected, Skipped, count_newlines
 from .registry import Adapter, register
 
 COLUMNS = ("ent_num", "SDN_Name", "SDN_Type", "Program", "Title", "Call_Sign", "Vess_type", "Tonnage", "GRT",
@@ -121,7 +121,7 @@ def count_rows(paths: list[Path]) -> int:
     n = 0
     for f in main:
         with f.open("rb") as fh:
-            n += sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+            n += count_newlines(fh)
     return n
 
 

@@ -36,3 +36,8 @@ class Skipped:
     file: str
     line: int
     reason: str
+
+
+def count_newlines(fh) -> int:
+    """Lines in a binary file object, read in 1 MiB chunks (for progress-bar estimates)."""
+    return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))

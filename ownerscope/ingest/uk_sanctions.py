@@ -23,7 +23,7 @@ from ..errors import InputError
 from ..graph.model import Designation, Entity, Source
 from . import identifiers as ids
 from .ofac_sdn import _entity_type
-from .records import Parsed, Rejected, Skipped
+from .records import Parsed, Rejected, Skipped, count_newlines
 from .registry import Adapter, register
 
 URL = "https://www.gov.uk/government/publications/financial-sanctions-consolidated-list-of-targets"
@@ -89,7 +89,7 @@ def count_rows(paths: list[Path]) -> int:
     n = 0
     for p in paths:
         with p.open("rb") as fh:
-            n += sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+            n += count_newlines(fh)
     return n
 
 
