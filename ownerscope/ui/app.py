@@ -18,9 +18,9 @@ def create_app(store) -> Dash:
     context.set_store(store)
     app = Dash(__name__, use_pages=True, pages_folder="", title="ownerscope",
                suppress_callback_exceptions=True)
-    from .pages import explore, query, screen  # noqa: F401  (each registers itself)
+    from .pages import explore, exposure, query, screen  # noqa: F401  (each registers itself)
 
-    for mod in (explore, screen, query):
+    for mod in (explore, exposure, screen, query):
         mod.register()
     nav = html.Nav(className="nav", children=[
         html.Span("ownerscope", className="brand"),
