@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from functools import lru_cache
 
 from dash import dcc, html
@@ -14,8 +15,11 @@ STATUS_WORDS = {"listed": "listed", "derived": "caught (owned/controlled)", "pos
 _lock = threading.Lock()
 
 
+REFRESH_S = 300  # a shared (Neo4j) store may change under the app: results are recomputed this often
+
+
 @lru_cache(maxsize=16)
-def _result(regime: str, as_of: str):
+def _result(regime: str, as_of: str, _epoch: int):
     from ..exposure.engine import exposure_for_store
     from ..exposure.regimes import get_regime
 
@@ -29,7 +33,7 @@ def result(regime: str | None, as_of: str | None):
     from ..exposure.engine import normalise_as_of
 
     with _lock:
-        return _result(regime, normalise_as_of(as_of))
+        return _result(regime, normalise_as_of(as_of), int(time.monotonic() // REFRESH_S))
 
 
 def statuses(regime: str | None, as_of: str | None, node_ids) -> dict[str, str]:
