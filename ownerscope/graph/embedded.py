@@ -112,7 +112,12 @@ class EmbeddedStore:
         new, updates = [], []
         for ent in batch:
             old = existing.get(ent.id)
-            (new if old is None else updates).append(ent if old is None else old.merged_with(ent))
+            if old is None:
+                new.append(ent)
+            else:
+                merged = old.merged_with(ent)
+                if merged != old:  # a re-ingest of the same record writes nothing
+                    updates.append(merged)
         if new:
             frame = pl.DataFrame([R.entity_row(e) for e in new], schema=ENTITY_SCHEMA)
             self._copy("Entity", frame)
@@ -133,9 +138,10 @@ class EmbeddedStore:
             keys = [{"s": r.source_id, "t": r.target_id, "id": r.id} for r in rels]
             # two MATCH clauses: the owner by its key, then its edges (one pattern with both ends keyed
             # makes the engine scan and join the whole relationship table: ~8x slower)
-            found = {row[0]: [Source.from_json(s) for s in row[1] or []] for row in self._rows(
+            stored = {row[0]: dict(zip(R.REL_FIELDS, row)) for row in self._rows(
                 f"UNWIND $rows AS k MATCH (a:Entity {{id: k.s}}) MATCH (a)-[x:{label}]->() "
-                f"WHERE x.id = k.id RETURN x.id, x.sources", {"rows": keys})}
+                f"WHERE x.id = k.id RETURN {R.REL_RETURN.replace('r.', 'x.')}", {"rows": keys})}
+            found = {i: [Source.from_json(s) for s in v["sources"] or []] for i, v in stored.items()}
             new = [r for r in rels if r.id not in found]
             old = [r for r in rels if r.id in found]
             if new:
@@ -146,7 +152,13 @@ class EmbeddedStore:
                 for r in old:
                     merged = Relation(**{**{k: getattr(r, k) for k in r.__dataclass_fields__},
                                          "sources": found[r.id] + [s for s in r.sources if s not in found[r.id]]})
-                    rows.append(R.relation_row(merged))
+                    row = R.relation_row(merged)
+                    before = stored[r.id]
+                    if any(row[f] != (bool(before[f]) if f in ("ended", "share_min_exclusive") else before[f])
+                           for f in R.REL_FIELDS):
+                        rows.append(row)  # only what changed is written again
+                if not rows:
+                    continue
                 self._run(f"UNWIND $rows AS r MATCH (a:Entity {{id: r.`from`}}) MATCH (a)-[x:{label}]->() "
                           f"WHERE x.id = r.id SET x.share = CAST(r.share AS DOUBLE), "
                           "x.share_min = CAST(r.share_min AS DOUBLE), x.share_max = CAST(r.share_max AS DOUBLE), "
