@@ -35,11 +35,6 @@ def normalise_frame(frame: pl.DataFrame | None, schema: dict) -> pl.DataFrame:
     return frame.select([pl.col(c).cast(t) for c, t in schema.items()])
 
 
-def frame_from_records(records: list[dict], schema: dict) -> pl.DataFrame:
-    if not records:
-        return pl.DataFrame(schema=schema)
-    return pl.DataFrame(records, schema=schema)
-
 
 def entity_row(e: Entity) -> dict:
     return {"id": e.id, "type": e.type, "name": e.name, "aliases": list(e.aliases), "country": e.country,

@@ -11,12 +11,6 @@ from .model import Designation, Entity, Relation
 
 NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
 
-# columns of the frames the exposure engine reads
-OWNERSHIP_COLUMNS = ("id", "source", "target", "type", "share", "share_min", "share_max", "start_date",
-                     "end_date", "ended", "basis", "joint_group", "note", "sources", "role",
-                     "share_min_exclusive")
-DESIGNATION_COLUMNS = ("id", "entity_id", "authority", "program", "start_date", "end_date", "sources")
-
 
 @dataclass
 class Subgraph:
@@ -26,15 +20,6 @@ class Subgraph:
     nodes: list[dict] = field(default_factory=list)
     edges: list[dict] = field(default_factory=list)
     truncated: bool = False
-
-    def merge(self, other: "Subgraph") -> "Subgraph":
-        nodes = {n["id"]: n for n in self.nodes}
-        for n in other.nodes:
-            nodes.setdefault(n["id"], n)
-        edges = {e["id"] + e["source"] + e["target"]: e for e in self.edges}
-        for e in other.edges:
-            edges.setdefault(e["id"] + e["source"] + e["target"], e)
-        return Subgraph(list(nodes.values()), list(edges.values()), self.truncated or other.truncated)
 
 
 @dataclass

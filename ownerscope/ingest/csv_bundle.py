@@ -168,7 +168,7 @@ def _relation(v: dict, dataset: str, where: str) -> Relation:
         raise RowError(f"share_min {lo:g} is above share_max {hi:g}")
     if share is not None and ((lo is not None and share < lo) or (hi is not None and share > hi)):
         raise RowError(f"share {share:g} lies outside share_min..share_max")
-    if rtype != "ownership" and (share is not None or lo is not None or hi is not None) and rtype != "control":
+    if rtype not in ("ownership", "control") and (share is not None or lo is not None or hi is not None):
         raise RowError(f"a share only belongs on an ownership or control relation, not {rtype}")
     start, end = _date(v, "start_date"), _date(v, "end_date")
     if start and end and date_floor(end) < date_floor(start):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 
-from ..errors import OwnerscopeError
 from . import context, exposure_view
 
 REGIMES = ("ofac", "eu", "uk")
@@ -55,4 +54,4 @@ def to_csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-__all__ = ["parse_names", "screen", "to_csv", "OwnerscopeError"]
+__all__ = ["parse_names", "screen", "to_csv"]
