@@ -7,15 +7,17 @@ graphics), json (everything) and csv (one row per edge of every proof).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from datetime import datetime, timezone
-from html import escape
+from functools import lru_cache
 from pathlib import Path
 
+from jinja2 import Environment, PackageLoader, Undefined
+
 from .. import __version__
+from ..csvsafe import csv_text
 from ..errors import InputError
+from ..urls import web_url
 from .effective import effective_owners, ultimate_beneficial_owners
 from .engine import exposure_on_graph, normalise_as_of
 from .explain import _dates, _sources, share_words
@@ -175,108 +177,23 @@ def proof_rows(v: dict):
 
 
 def report_csv(data: dict) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, CSV_COLUMNS)
-    w.writeheader()
-    for v in data["verdicts"]:
-        rows = list(proof_rows(v))
-        if not rows:
-            w.writerow({"regime": v["regime"], "as_of": v["as_of"], "entity_id": v["id"], "status": v["status"],
-                        "section": "verdict"})
-        w.writerows(rows)
-    return buf.getvalue()
+    def rows():
+        for v in data["verdicts"]:
+            proof = list(proof_rows(v))
+            yield from proof or [{"regime": v["regime"], "as_of": v["as_of"], "entity_id": v["id"],
+                                  "status": v["status"], "section": "verdict"}]
+
+    return csv_text(CSV_COLUMNS, rows())
 
 
-def _tree_html(node: dict) -> str:
-    items = []
-    for c in node.get("contributions", []):
-        owner = c["owner"]
-        srcs = ", ".join(f'<a href="{escape(s["url"])}">{escape(s["url"])}</a>' if s["url"]
-                         else escape(s["dataset"]) for s in c["sources"])
-        if c["type"] == "control":
-            what = f"{escape(share_words(c))} — {'counts' if c.get('counts') else 'does not count under this regime'}"
-        else:
-            what = (f"{escape(share_words(c))}, counted {c['counted']:g}%"
-                    + (f" (up to {c['counted_max']:g}%)" if c["counted_max"] != c["counted"] else "")
-                    + f", running total {c['running_total']:g}%")
-            if c.get("joint_partners") is not None:
-                what += " — joint arrangement with " + ", ".join(
-                    escape(f"{p['owner']['name']} {share_words(p)}") for p in c["joint_partners"])
-        extra = "; ".join(x for x in (escape(c.get("note") or ""), escape(_dates(c))) if x)
-        listed = ""
-        if owner.get("designations") is not None:
-            listed = "<br><em>listed:</em> " + escape("; ".join(
-                f"{d['authority']} {d['program'] or ''} {('since ' + d['start_date']) if d['start_date'] else ''}"
-                for d in owner["designations"]))
-        items.append(f'<li><b>{escape(owner["name"])}</b> <code>{escape(owner["id"])}</code> '
-                     f'<span class="st {escape(owner["status"])}">{escape(owner["status"])}</span>: {what}'
-                     + (f"<br><small>{extra}</small>" if extra else "")
-                     + (f"<br><small>source: {srcs}</small>" if srcs else "") + listed
-                     + (_tree_html(owner) if owner.get("contributions") else "") + "</li>")
-    return f"<ul>{''.join(items)}</ul>" if items else ""
+@lru_cache(maxsize=1)
+def _templates() -> Environment:
+    env = Environment(loader=PackageLoader("ownerscope.exposure", "templates"), autoescape=True,
+                      undefined=Undefined, keep_trailing_newline=True)
+    env.filters.update(share_words=share_words, dates=_dates, g=lambda x: f"{x:g}", weblink=web_url)
+    return env
 
 
 def report_html(data: dict) -> str:
-    e = data["entity"]
-    css = "".join(f".st.{k}{{background:{c}}}" for k, c in STATUS_COLOURS.items())
-    verdict_rows = "".join(
-        f'<tr><td>{escape(v["regime"])}</td><td><span class="st {v["status"]}">{v["status"]}</span></td>'
-        f'<td>{escape(v.get("threshold", {}).get("words", "") if v.get("threshold") else "")}</td>'
-        f'<td>{v.get("total", 0):g}%</td><td>{v.get("effective_listed_share", 0):g}%</td></tr>'
-        for v in data["verdicts"])
-    sections = []
-    for v in data["verdicts"]:
-        proof = v.get("proof") or {}
-        trees = [h["tree"] for h in proof.get("holdings", [])] or ([proof["tree"]] if proof.get("tree") else [])
-        others = "".join(f'<li>{escape(c["owner"]["name"])} <code>{escape(c["owner"]["id"])}</code>: '
-                         f'{escape(share_words(c))}{" — stake not published: an owner to look at" if c["unknown_share"] else ""}'
-                         f'{escape("; designated by " + ", ".join(c["owner"]["designations_other"])) if c["owner"].get("designations_other") else ""}</li>'
-                         for c in proof.get("other_owners", []))
-        stale = "".join(f'<li>{escape(c["owner"]["name"])}: {escape(share_words(c))}, {escape(_dates(c))}</li>'
-                        for c in proof.get("not_in_force", []))
-        sections.append(
-            f'<section><h3>{escape(v["regime"])}: <span class="st {v["status"]}">{v["status"]}</span></h3>'
-            f'<p class="small">{escape(v.get("regime_title", ""))}. {escape(v.get("regime_notes", ""))}</p>'
-            f'<pre>{escape(v["explanation"])}</pre>'
-            + "".join(_tree_html(t) for t in trees)
-            + (f"<h4>Other owners</h4><ul>{others}</ul>" if others else "")
-            + (f"<h4>Not in force on {escape(data['as_of'])}</h4><ul>{stale}</ul>" if stale else "")
-            + "</section>")
-    eff = "".join(f'<tr><td>{escape(o["name"])}</td><td><code>{escape(o["id"])}</code></td>'
-                  f'<td>{escape(o["type"] or "")}</td><td>{o["effective_share"]:g}%</td></tr>'
-                  for o in data["effective_owners"])
-    ubos = ", ".join(f'{escape(u["name"])} ({u["effective_share"]:g}%)' for u in data["ubos"]) or \
-        f"none found at or above {data['ubo_threshold']:g}% (published shares only; unknown shares count as 0)"
-    des = "".join(f'<li>{escape(d["authority"])} {escape(d.get("program") or "")} '
-                  f'{escape(d.get("start_date") or "")}{" – " + escape(d["end_date"]) if d.get("end_date") else ""}</li>'
-                  for d in e["designations"])
-    srcs = "".join(f'<li><a href="{escape(u)}">{escape(u)}</a></li>' for u in data["data"]["source_urls"])
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{escape(data['title'])}</title>
-<style>body{{font-family:DejaVu Sans,Arial,sans-serif;max-width:1100px;margin:2em auto;color:#222}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}
-.st{{color:#fff;padding:1px 6px;border-radius:4px;font-size:90%}}{css}
-pre{{white-space:pre-wrap;background:#f6f6f6;padding:8px;font-size:85%}}.small{{font-size:85%;color:#555}}
-figure{{overflow-x:auto;border:1px solid #ddd;padding:6px}}</style></head><body>
-<h1>{escape(data['title'])}</h1>
-<p><b>{escape(e['name'])}</b> <code>{escape(e['id'])}</code> {escape(e.get('type') or '')}
-{escape(e.get('country') or '')}</p>
-<p class="small">Computed as of <b>{escape(data['as_of'])}</b> (listings and ownership in force on that date), generated
-{escape(data['generated_at'])} by ownerscope {escape(data['ownerscope_version'])} from store {escape(str(data['store']))}.
-Datasets: {escape(', '.join(data['data']['datasets']))}.</p>
-<h2>Verdicts</h2>
-<table><tr><th>regime</th><th>status</th><th>threshold</th><th>listed holding</th><th>effective listed share</th></tr>
-{verdict_rows}</table>
-<h2>Designations of this entity</h2><ul>{des or '<li>none recorded</li>'}</ul>
-<h2>Ownership structure</h2>
-<figure>{data['svg']}<figcaption class="small">Owners above what they own; box colour: status under
-{escape(data['verdicts'][0]['regime'] if data['verdicts'] else '')}; dashed: not in force on the date; purple: control.</figcaption></figure>
-<h2>Proof per regime</h2>{''.join(sections)}
-<h2>Effective ownership</h2><p class="small">Shares multiplied along each path and added over paths: a risk
-metric, not the legal test of any regime.</p>
-<table><tr><th>owner</th><th>id</th><th>type</th><th>effective share</th></tr>{eff}</table>
-<p>Ultimate beneficial owners (natural persons at or above {data['ubo_threshold']:g}%): {ubos}</p>
-<h2>Sources</h2><ul>{srcs}</ul>
-<p class="small">Not legal advice: check the authorities' current guidance before acting.</p>
-</body></html>
-"""
+    """The report as one self-contained HTML page (templates/report.html, autoescaped)."""
+    return _templates().get_template("report.html").render(data=data, colours=STATUS_COLOURS)

@@ -29,6 +29,7 @@ from typing import Iterator
 from ..dates import date_floor, parse_date
 from ..errors import InputError
 from ..graph.model import Entity, Relation, Source
+from ..urls import url_problem
 from .jsonstream import JsonProblem, count_token, iter_json
 from .records import Parsed, Rejected, Skipped
 from .registry import Adapter, register
@@ -159,8 +160,12 @@ def _source(st: dict, dataset: str) -> list[Source]:
     if isinstance(src, dict):
         url = _str(src.get("url"))
     if not url:
-        pub = (st.get("publicationDetails") or {}).get("publisher") or {}
+        pub = st.get("publicationDetails")
+        pub = (pub.get("publisher") if isinstance(pub, dict) else None) or {}
         url = _str(pub.get("url")) if isinstance(pub, dict) else ""
+    problem = url_problem(url)
+    if problem:
+        raise StatementError(problem)
     return [Source(dataset, sid, url)]
 
 

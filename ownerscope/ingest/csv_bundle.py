@@ -6,7 +6,6 @@ a required column cannot be read at all and raises InputError.
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 from typing import Iterator
@@ -14,6 +13,8 @@ from typing import Iterator
 from ..dates import date_floor, parse_date
 from ..errors import InputError
 from ..graph.model import (CSV_ENTITY_TYPES, CSV_RELATION_TYPES, Designation, Entity, Relation, Source)
+from ..urls import url_problem
+from .csvrows import CsvRows, numbered
 from .records import Parsed, Rejected, count_newlines
 
 FILES = ("entities.csv", "relations.csv", "designations.csv")
@@ -23,6 +24,7 @@ AUTHORITY = re.compile(r"^[a-z]{2,3}(-[a-z0-9]+)*$")
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9_.-]*:.+$", re.IGNORECASE)
 TRUE = {"1", "true", "yes", "y"}
 FALSE = {"", "0", "false", "no", "n"}
+MULTILINE = {"note", "notes"}  # the only columns whose quoted text may hold line breaks
 
 
 class RowError(ValueError):
@@ -59,20 +61,29 @@ def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected]:
     kind = path.name
     parse = {"entities.csv": _entity, "relations.csv": _relation, "designations.csv": _designation}[kind]
     with path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
-        reader = csv.DictReader(fh)
-        header = [h.strip() for h in reader.fieldnames or []]
+        rows = CsvRows(numbered(fh))
+        _, first = next(rows, (1, []))
+        if first is None:
+            raise InputError(f"{path}:1: the header row is not valid CSV ({rows.error})")
+        header = [h.strip() for h in first]
         missing = [c for c in REQUIRED[kind] if c not in header]
         if missing:
             raise InputError(f"{path}:1: missing required column(s) {', '.join(missing)} "
                              f"(header: {', '.join(header) or 'empty'})")
-        reader.fieldnames = header
-        for row in reader:
-            line = reader.line_num
-            extra = row.pop(None, None)
-            raw = {k: v for k, v in row.items() if k is not None}
+        for line, fields in rows:
+            if fields is None:
+                yield Rejected(str(path), line, rows.error)
+                continue
+            if not fields:
+                continue  # a blank line is not a row
+            raw = dict(zip(header, fields))
             try:
-                if extra:
-                    raise RowError(f"row has {len(header) + len(extra)} fields, header has {len(header)}")
+                if len(fields) > len(header):
+                    raise RowError(f"row has {len(fields)} fields, header has {len(header)}")
+                spilled = _spilled(raw, rows.span)
+                if spilled:
+                    rows.resync()
+                    raise RowError(spilled)
                 values = {k: (v or "").strip() for k, v in raw.items()}
                 if _undecodable("".join(values.values())):
                     raise RowError("not valid UTF-8")
@@ -81,6 +92,17 @@ def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected]:
                 yield Rejected(str(path), line, str(e), _printable(raw))
                 continue
             yield Parsed(record, str(path), line)
+
+
+def _spilled(raw: dict, span: tuple[int, int]) -> str | None:
+    """A record running over several lines with a line break in a one-line column: an unclosed quote."""
+    if span[1] == span[0]:
+        return None
+    for k, v in raw.items():
+        if k not in MULTILINE and ("\n" in v or "\r" in v):
+            return (f"malformed CSV: the quoted {k} runs from line {span[0]} to {span[1]} (an unterminated "
+                    f"quote?); only {' and '.join(sorted(MULTILINE))} may hold line breaks")
+    return None
 
 
 def _undecodable(v: str) -> bool:
@@ -133,6 +155,9 @@ def _bool(v: dict, key: str) -> bool:
 
 
 def _source(dataset: str, record_id: str, url: str | None) -> list[Source]:
+    problem = url_problem(url)
+    if problem:
+        raise RowError(f"source_url: {problem}")
     return [Source(dataset, record_id, url or "")]
 
 

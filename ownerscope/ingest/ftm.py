@@ -21,7 +21,9 @@ from followthemoney import model
 from ..dates import date_floor, parse_date
 from ..errors import InputError
 from ..graph.model import Designation, Entity, Relation, Source
+from ..urls import url_problem
 from . import identifiers as ids
+from .jsonstream import nesting_problem
 from .records import Parsed, Rejected, Skipped, count_newlines
 from .registry import Adapter, register
 
@@ -153,6 +155,10 @@ def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]
             except orjson.JSONDecodeError as e:
                 yield Rejected(fname, line_no, f"not valid JSON: {e}", raw[:500].decode("utf-8", "replace"))
                 continue
+            deep = nesting_problem(raw, obj)
+            if deep:
+                yield Rejected(fname, line_no, deep.reason, raw[:500].decode("utf-8", "replace"))
+                continue
             try:
                 yield from _convert(obj, fname, line_no, dataset)
             except _Bad as e:
@@ -190,6 +196,10 @@ def _date(props: dict, *names: str, earliest: bool = True) -> str | None:
 
 def _sources(obj: dict, dataset: str, eid: str) -> list[Source]:
     props = obj.get("properties") or {}
+    for u in _all(props, "sourceUrl"):
+        problem = url_problem(u)
+        if problem:
+            raise _Bad(f"{eid}: sourceUrl: {problem}")
     url = _first(props, "sourceUrl") or ""
     out = [Source(dataset, eid, url)]
     for ds in obj.get("datasets") or []:

@@ -8,17 +8,24 @@ Three layouts are accepted, told apart by the file's first bytes:
 - one or more values one after another (e.g. a single pretty-printed object).
 In an array or a value stream, malformed JSON cannot be resynchronised: it is reported once with its line
 and the rest of that file is not read.
+
+A record nested deeper than MAX_DEPTH levels (the deepest record of any supported format has about six)
+is reported as a problem of its own and reading goes on with the next record, in every layout: deep
+nesting is a way to exhaust a parser's stack, not data.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 CHUNK = 1 << 20  # characters read at a time
 MAX_VALUE = 64 << 20  # a single record larger than this is treated as malformed
+MAX_DEPTH = 32  # arrays and objects inside one another, counting the record itself
+TOO_DEEP = f"nested deeper than {MAX_DEPTH} levels"
 _WS = " \t\r\n"
 _decoder = json.JSONDecoder()
 
@@ -29,6 +36,36 @@ class JsonProblem:
 
     reason: str
     fatal: bool = True
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether `value` (parsed JSON) has arrays or objects nested more than `limit` levels deep."""
+    stack = [(value, 1)]
+    while stack:
+        v, d = stack.pop()
+        if isinstance(v, dict):
+            v = v.values()
+        elif not isinstance(v, list):
+            continue
+        if d > limit:
+            return True
+        stack.extend((x, d + 1) for x in v if isinstance(x, (dict, list)))
+    return False
+
+
+def nesting_problem(text: str | bytes, value: Any, start: int = 0, end: int | None = None) -> JsonProblem | None:
+    """A problem if the record parsed from text[start:end] is nested too deeply; None otherwise.
+
+    Counting brackets (in C) bounds the depth from above, so only a record with more than MAX_DEPTH of
+    them is walked."""
+    end = len(text) if end is None else end
+    if isinstance(text, bytes):
+        n = text.count(b"{", start, end) + text.count(b"[", start, end)
+    else:
+        n = text.count("{", start, end) + text.count("[", start, end)
+    if n > MAX_DEPTH and too_deep(value):
+        return JsonProblem(TOO_DEEP, fatal=False)
+    return None
 
 
 def layout(path: Path) -> str:
@@ -85,9 +122,14 @@ def _lines(path: Path) -> Iterator[tuple[int, Any | JsonProblem]]:
                 yield n, JsonProblem("not valid UTF-8", fatal=False)
                 continue
             try:
-                yield n, json.loads(text)
+                value = json.loads(text)
             except ValueError as e:
                 yield n, JsonProblem(f"invalid JSON: {_msg(e)}", fatal=False)
+                continue
+            except RecursionError:
+                yield n, JsonProblem(TOO_DEEP, fatal=False)
+                continue
+            yield n, nesting_problem(text, value) or value
 
 
 def _msg(e: ValueError) -> str:
@@ -180,6 +222,14 @@ def _values(b: _Buffer, in_array: bool) -> Iterator[tuple[int, Any | JsonProblem
         while True:
             try:
                 value, end = _decoder.raw_decode(b.buf, b.pos)
+            except RecursionError:
+                end = _skip_value(b)
+                if end is None:
+                    yield b.line_at(b.pos), JsonProblem(f"{TOO_DEEP} and never closed; the rest of the file "
+                                                        "is not read")
+                    return
+                value = JsonProblem(TOO_DEEP, fatal=False)
+                break
             except json.JSONDecodeError as e:
                 if len(b.buf) - b.pos < MAX_VALUE and b.more():
                     continue
@@ -189,8 +239,45 @@ def _values(b: _Buffer, in_array: bool) -> Iterator[tuple[int, Any | JsonProblem
             if end >= len(b.buf) and b.more():  # a number may go on in the next chunk
                 continue
             break
+        if not isinstance(value, JsonProblem):
+            value = nesting_problem(b.buf, value, b.pos, end) or value
         yield b.line_at(b.pos), value
         b.pos = end
+
+
+_SCAN = re.compile(r'[\[{]+|[\]}]+|"')
+_STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+
+
+def _skip_value(b: _Buffer) -> int | None:
+    """The end of the array or object starting at b.pos, found without parsing it (it is too deep for
+    the decoder); None if the file ends (or MAX_VALUE passes) before it closes."""
+    depth, offset = 0, 0  # offset: how far past b.pos the scan has got (b.pos moves when the buffer slides)
+    while True:
+        buf, i = b.buf, b.pos + offset
+        while True:
+            m = _SCAN.search(buf, i)
+            if m is None:
+                i = len(buf)
+                break
+            run = m.group()
+            if run == '"':
+                s = _STRING_REST.match(buf, m.end())
+                if s is None:  # the string goes on in the next chunk: scan it again from its quote
+                    i = m.start()
+                    break
+                i = s.end()
+            elif run[0] in "[{":
+                depth += len(run)
+                i = m.end()
+            else:
+                if len(run) >= depth:
+                    return m.start() + depth
+                depth -= len(run)
+                i = m.end()
+        offset = i - b.pos
+        if offset >= MAX_VALUE or not b.more():
+            return None
 
 
 def count_token(path: Path, token: bytes) -> int:

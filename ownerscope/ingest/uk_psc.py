@@ -26,7 +26,6 @@ Mapping:
 
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 from typing import Iterator
@@ -34,6 +33,8 @@ from typing import Iterator
 from ..dates import date_floor, parse_date
 from ..errors import InputError
 from ..graph.model import Entity, Relation, Source
+from ..urls import url_problem
+from .csvrows import CsvRows, numbered
 from .jsonstream import JsonProblem, count_records, count_token, iter_json, layout
 from .records import Parsed, Rejected, Skipped
 from .registry import Adapter, register
@@ -311,10 +312,14 @@ def company_record(row: dict, dataset: str) -> Entity:
             v = _uk_date(v, key)
         if v:
             notes.append(f"{label} {v}".strip())
+    uri = _s(row.get("URI"))
+    problem = url_problem(uri)
+    if problem:
+        raise LineError(f"URI: {problem}")
     return Entity(id=company_id(number), type="company", name=name,
                   aliases=list(dict.fromkeys(a for a in aliases if a and a != name)), country="gb",
                   identifiers=[f"gb-coh:{number}"], notes="; ".join(notes) or None,
-                  sources=[Source(dataset, number, _s(row.get("URI")) or PUBLIC_URL.format(number))])
+                  sources=[Source(dataset, number, uri or PUBLIC_URL.format(number))])
 
 
 def _uk_date(v: str, what: str) -> str:
@@ -327,18 +332,20 @@ def read_company_csv(path: Path, dataset: str) -> Iterator[Parsed | Rejected]:
     file = str(path)
     with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
         width = _wrap_width(fh)
-        state = {"start": 1}
-        lines = _unwrap(fh, width, state) if width else fh
-        reader = csv.reader(lines)
-        try:
-            header = [h.strip() for h in next(reader)]
-        except StopIteration:
+        rows = CsvRows(_unwrap(fh, width) if width else numbered(fh))
+        _, first = next(rows, (1, []))
+        if first is None:
+            raise InputError(f"{path}:1: the header row is not valid CSV ({rows.error})")
+        header = [h.strip() for h in first]
+        if not header:
             return
         for col in ("CompanyName", "CompanyNumber"):
             if col not in header:
                 raise InputError(f"{path}:1: not a Companies House company file (no {col} column)")
-        for row in reader:
-            line = state["start"] if width else reader.line_num
+        for line, row in rows:
+            if row is None:
+                yield Rejected(file, line, rows.error)
+                continue
             if not any(c.strip() for c in row):
                 continue
             if len(row) != len(header):
@@ -362,8 +369,8 @@ def _wrap_width(fh) -> int:
     return 0
 
 
-def _unwrap(fh, width: int, state: dict) -> Iterator[str]:
-    """Join physical lines exactly `width` long to the next one; state['start'] = start of the last line."""
+def _unwrap(fh, width: int) -> Iterator[tuple[int, str]]:
+    """Join physical lines exactly `width` long to the next one: (first physical line, joined text)."""
     buf, start = [], 1
     for n, raw in enumerate(fh, 1):
         text = raw.rstrip("\r\n")
@@ -371,9 +378,7 @@ def _unwrap(fh, width: int, state: dict) -> Iterator[str]:
             start = n
         buf.append(text)
         if len(text) != width:
-            state["start"] = start
-            yield "".join(buf) + "\n"
+            yield start, "".join(buf) + "\n"
             buf = []
     if buf:
-        state["start"] = start
-        yield "".join(buf) + "\n"
+        yield start, "".join(buf) + "\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ..csvsafe import csv_text
 from . import context, exposure_view
 
 REGIMES = ("ofac", "eu", "uk")
@@ -46,12 +47,8 @@ def screen(names: list[str], as_of: str | None) -> list[dict]:
 
 
 def to_csv(rows: list[dict]) -> str:
-    buf = io.StringIO()
     cols = ["input", "match", "score", "id", "name", "type", "authorities", *REGIMES, "also"]
-    w = csv.DictWriter(buf, cols, extrasaction="ignore")
-    w.writeheader()
-    w.writerows(rows)
-    return buf.getvalue()
+    return csv_text(cols, rows, extrasaction="ignore")
 
 
 __all__ = ["parse_names", "screen", "to_csv"]

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
 import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
+from ...csvsafe import csv_text
 from ...errors import OwnerscopeError
 from .. import ids
 from ..exposure_view import STATUS_WORDS, result
@@ -52,6 +51,14 @@ def rows_for(regime: str, as_of: str | None, statuses: list[str]) -> tuple[list[
     return out, res.counts(), res.as_of
 
 
+CSV_COLUMNS = ("status", "id", "name", "type", "effective_listed_share")
+
+
+def rows_csv(rows: list[dict]) -> str:
+    """The CSV download of the page (every row, formula-neutralised)."""
+    return csv_text(CSV_COLUMNS, rows)
+
+
 def register():
     dash.register_page("exposure", path="/exposure", name="Exposure", layout=layout)
 
@@ -84,8 +91,4 @@ def register():
             rows, _counts, used = rows_for(regime, as_of, statuses)
         except OwnerscopeError:
             return no_update
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, ["status", "id", "name", "type", "effective_listed_share"])
-        w.writeheader()
-        w.writerows(rows)
-        return dcc.send_string(buf.getvalue(), f"ownerscope-exposure-{regime}-{used}.csv")
+        return dcc.send_string(rows_csv(rows), f"ownerscope-exposure-{regime}-{used}.csv")
