@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.markup import escape
 
 from . import __version__
 from .console import err, fail, out, print_json, print_table
@@ -89,12 +90,13 @@ def ingest(
         print_json(report.to_dict())
     else:
         for rej in report.rejects[:20]:
-            err.print(f"[yellow]{rej.file}:{rej.line}[/]: {rej.reason}", highlight=False)
+            err.print(f"[yellow]{escape(rej.file)}:{rej.line}[/]: {escape(rej.reason)}", highlight=False)
         if report.quarantined > 20:
             err.print(f"... and {report.quarantined - 20:,} more", highlight=False)
-        out.print(report.summary(), highlight=False)
+        out.print(report.summary(), highlight=False, markup=False)
         if report.quarantine_path:
-            out.print(f"quarantined rows with their reasons: {report.quarantine_path}", highlight=False)
+            out.print(f"quarantined rows with their reasons: {report.quarantine_path}", highlight=False,
+                      markup=False)
     if report.quarantined:
         raise typer.Exit(3)
 
@@ -137,11 +139,13 @@ def show(entity_id: str = typer.Argument(..., metavar="ID", help="An entity id (
     if output == Fmt.json:
         print_json(detail)
         return
-    out.print(f"[bold]{detail['name']}[/]  ({detail['type']}, {detail['id']})", highlight=False)
+    out.print(f"[bold]{escape(str(detail['name'] or detail['id']))}[/]  "
+              f"({escape(str(detail['type'] or 'no type'))}, {escape(detail['id'])})", highlight=False)
     for key in ("country", "aliases", "identifiers", "notes"):
         if detail.get(key):
             val = detail[key]
-            out.print(f"  {key}: {', '.join(val) if isinstance(val, list) else val}", highlight=False)
+            out.print(f"  {key}: {', '.join(map(str, val)) if isinstance(val, list) else val}", highlight=False,
+                      markup=False)
     if detail["designations"]:
         print_table("designations", ["authority", "program", "start", "end", "source"],
                     [[d["authority"], d["program"], d["start_date"], d["end_date"],
@@ -239,7 +243,7 @@ def demo(host: str = typer.Option("127.0.0.1", "--host"),
             p.unlink()
     report = run_ingest("csv", [SEED_CASE], store_url=str(path), dataset="ownerscope-demo",
                         show_progress=False)
-    out.print(report.summary(), highlight=False)
+    out.print(report.summary(), highlight=False, markup=False)
     if report.quarantined:
         from .errors import InputError
 

@@ -70,7 +70,7 @@ def register(app: typer.Typer, friendly) -> None:
                       else f"{v.get('total', 0):g}%", ", ".join(v.get("listed_persons", [])[:5])]
                      for v in verdicts])
         counts = res.counts()
-        out.print(", ".join(f"{k} {counts[k]:,}" for k in counts), highlight=False)
+        out.print(", ".join(f"{k} {counts[k]:,}" for k in counts), highlight=False, markup=False)
         if chosen or explain:
             for v in verdicts:
                 out.print("")
@@ -110,4 +110,5 @@ def register(app: typer.Typer, friendly) -> None:
         finally:
             s.close()
         write_report(data, fmt.value, output)
-        out.print(f"wrote {fmt.value} report on {data['entity']['name']} to {output}", highlight=False)
+        out.print(f"wrote {fmt.value} report on {data['entity']['name']} to {output}", highlight=False,
+                  markup=False)

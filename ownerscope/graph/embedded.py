@@ -416,15 +416,14 @@ class EmbeddedStore:
         return R.search_hits(text, rows, self.resolve_id(text.strip()), fetch_one, self._authorities, limit)
 
     def counts(self) -> dict:
-        ents = dict(self._rows("MATCH (e:Entity) RETURN e.type, count(*)"))
+        ents = self._rows("MATCH (e:Entity) RETURN e.type, count(*)")
         rels = {}
         for rtype, label in RELATION_LABELS.items():
             n = self._rows(f"MATCH ()-[r:{label}]->() RETURN count(*)")[0][0]
             if n:
                 rels[rtype] = n
-        des = dict(self._rows("MATCH (d:Designation) RETURN d.authority, count(*)"))
-        return {"entities": dict(sorted(ents.items())), "relations": dict(sorted(rels.items())),
-                "designations": dict(sorted(des.items()))}
+        des = self._rows("MATCH (d:Designation) RETURN d.authority, count(*)")
+        return R.counts_view(ents, rels, des)
 
     def query(self, cypher: str, params: dict | None = None, limit: int | None = None,
               timeout_s: float | None = None) -> QueryResult:

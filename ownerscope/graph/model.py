@@ -50,8 +50,16 @@ class Source:
 
     @classmethod
     def from_json(cls, raw: str) -> "Source":
-        d = json.loads(raw)
-        return cls(d.get("dataset", ""), d.get("record_id", ""), d.get("url", ""))
+        """The source stored as `raw`; a value that is not the JSON object `to_json` writes (one written into
+        the store some other way) is kept as the dataset's name, never an error."""
+        try:
+            d = json.loads(raw) if isinstance(raw, str) else raw
+        except ValueError:
+            d = None
+        if not isinstance(d, dict):
+            return cls(str(raw))
+        text = lambda k: d.get(k) if isinstance(d.get(k), str) else ("" if d.get(k) is None else str(d.get(k)))
+        return cls(text("dataset"), text("record_id"), text("url"))
 
 
 def merge_sources(*groups: list[Source]) -> list[Source]:

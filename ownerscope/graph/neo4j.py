@@ -316,18 +316,17 @@ class Neo4jStore:
 
     def counts(self) -> dict:
         def work(tx):
-            ents = {r[0]: r[1] for r in tx.run("MATCH (e:Entity) RETURN e.type, count(*)")}
+            ents = [(r[0], r[1]) for r in tx.run("MATCH (e:Entity) RETURN e.type, count(*)")]
             rels = {}
             for rtype, label in RELATION_LABELS.items():
                 n = tx.run(f"MATCH ()-[r:{rel_type(label)}]->() RETURN count(r)").single()[0]
                 if n:
                     rels[rtype] = n
-            des = {r[0]: r[1] for r in tx.run("MATCH (d:Designation) RETURN d.authority, count(*)")}
+            des = [(r[0], r[1]) for r in tx.run("MATCH (d:Designation) RETURN d.authority, count(*)")]
             return ents, rels, des
 
         ents, rels, des = self._read_tx(work, "counting")
-        return {"entities": dict(sorted(ents.items())), "relations": dict(sorted(rels.items())),
-                "designations": dict(sorted(des.items()))}
+        return R.counts_view(ents, rels, des)
 
     def query(self, cypher: str, params: dict | None = None, limit: int | None = None,
               timeout_s: float | None = None) -> QueryResult:

@@ -94,9 +94,28 @@ def node_view(nid: str, name: str, ntype: str, country: str | None) -> dict:
     return {"id": nid, "name": name, "type": ntype, "country": country, "authorities": []}
 
 
+MISSING = {"entities": "(no type)", "designations": "(no authority)"}
+
+
+def counts_view(entities, relations: dict, designations) -> dict:
+    """The counts every backend returns, from (key, n) pairs: sorted, with a missing key (a node written
+    without a type, say) counted under MISSING's label and any other non-text key as text, so that neither
+    fails the sort."""
+    def tidy(pairs, missing):
+        out: dict[str, int] = {}
+        for k, n in pairs:
+            k = missing if k is None or k == "" else str(k)
+            out[k] = out.get(k, 0) + int(n or 0)
+        return dict(sorted(out.items()))
+
+    return {"entities": tidy(entities, MISSING["entities"]), "relations": tidy(relations.items(), "(none)"),
+            "designations": tidy(designations, MISSING["designations"])}
+
+
 def entity_detail(ent: Entity, designations: list[dict], relations: list[dict]) -> dict:
-    designations = sorted(designations, key=lambda d: (d["authority"], d["program"] or "", d["start_date"] or ""))
-    relations = sorted(relations, key=lambda r: (r["direction"], r["type"], r["other_name"] or ""))
+    designations = sorted(designations, key=lambda d: (d["authority"] or "", d["program"] or "",
+                                                       d["start_date"] or ""))
+    relations = sorted(relations, key=lambda r: (r["direction"], r["type"], str(r["other_name"] or "")))
     return {"id": ent.id, "type": ent.type, "name": ent.name, "aliases": ent.aliases, "country": ent.country,
             "identifiers": ent.identifiers, "notes": ent.notes, "designations": designations,
             "relations": relations,

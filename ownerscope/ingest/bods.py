@@ -31,7 +31,7 @@ from ..errors import InputError
 from ..graph.model import Entity, Relation, Source
 from ..urls import url_problem
 from .jsonstream import JsonProblem, count_token, iter_json
-from .records import Parsed, Rejected, Skipped
+from .records import SHAPE_ERRORS, Parsed, Rejected, Skipped, shape_error
 from .registry import Adapter, register
 
 ENTITY_TYPES = {"registeredentity": "company", "legalentity": "legal_entity", "arrangement": "legal_entity",
@@ -119,6 +119,9 @@ def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]
             records = list(_statement(st, dataset, arrangements))
         except StatementError as e:
             yield Rejected(file, line, f"{e} (the statement starting at line {line})", st)
+            continue
+        except SHAPE_ERRORS as e:
+            yield Rejected(file, line, f"{shape_error(e)} (the statement starting at line {line})", st)
             continue
         if not records:
             yield Skipped(file, line, "statement with nothing to store (e.g. an annotation-only record)")

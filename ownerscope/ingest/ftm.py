@@ -24,7 +24,7 @@ from ..graph.model import Designation, Entity, Relation, Source
 from ..urls import url_problem
 from . import identifiers as ids
 from .jsonstream import nesting_problem
-from .records import Parsed, Rejected, Skipped, count_newlines
+from .records import SHAPE_ERRORS, Parsed, Rejected, Skipped, count_newlines, shape_error
 from .registry import Adapter, register
 
 # FtM schema -> model entity type, most specific first (checked with Schema.is_a)
@@ -163,13 +163,14 @@ def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]
                 yield from _convert(obj, fname, line_no, dataset)
             except _Bad as e:
                 yield Rejected(fname, line_no, str(e), obj)
+            except SHAPE_ERRORS as e:
+                yield Rejected(fname, line_no, shape_error(e), obj)
 
 
 def _first(props: dict, *names: str) -> str | None:
     for n in names:
-        for v in props.get(n) or []:
-            if isinstance(v, str) and v.strip():
-                return v.strip()
+        for v in _all(props, n):
+            return v
     return None
 
 
@@ -202,10 +203,9 @@ def _sources(obj: dict, dataset: str, eid: str) -> list[Source]:
             raise _Bad(f"{eid}: sourceUrl: {problem}")
     url = _first(props, "sourceUrl") or ""
     out = [Source(dataset, eid, url)]
-    for ds in obj.get("datasets") or []:
-        if isinstance(ds, str) and ds:
-            out.append(Source(ds, eid, url))
-    for ref in obj.get("referents") or []:
+    for ds in _all(obj, "datasets"):
+        out.append(Source(ds, eid, url))
+    for ref in _all(obj, "referents"):
         if isinstance(ref, str) and ref and ref != eid:
             out.append(Source(dataset, ref, ""))
     return out
@@ -306,7 +306,7 @@ def _designation(obj: dict, props: dict, rid: str, dataset: str) -> Designation:
     entity = _first(props, "entity")
     if not entity:
         raise _Bad(f"{rid}: Sanction without entity")
-    datasets = [d for d in obj.get("datasets") or [] if isinstance(d, str)]
+    datasets = _all(obj, "datasets")
     authority = authority_code(_all(props, "country"), " ".join(_all(props, "authority")), datasets)
     if authority is None:
         raise _Bad(f"{rid}: cannot tell the listing authority (no country or known authority)")

@@ -38,6 +38,15 @@ class Skipped:
     reason: str
 
 
+# What a record of an unexpected shape (a number where a list belongs, say) raises inside an adapter's
+# mapping: the record is quarantined with this, instead of a traceback ending the whole ingest.
+SHAPE_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError)
+
+
+def shape_error(e: Exception) -> str:
+    return f"malformed record: a field has an unexpected type or value ({type(e).__name__}: {e})"
+
+
 def count_newlines(fh) -> int:
     """Lines in a binary file object, read in 1 MiB chunks (for progress-bar estimates)."""
     return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))

@@ -36,15 +36,15 @@ def register(app: typer.Typer, friendly) -> None:
         s = _open(store)
         try:
             report = resolve.run(s, threshold_merge, threshold_review,
-                                 on_progress=lambda msg: err.print(msg, highlight=False))
+                                 on_progress=lambda msg: err.print(msg, highlight=False, markup=False))
         finally:
             s.close()
         for m in report.merged:
-            out.print(f"merged {m['drop']} into {m['keep']}: {m['reason']}", highlight=False)
+            out.print(f"merged {m['drop']} into {m['keep']}: {m['reason']}", highlight=False, markup=False)
         if report.reapplied:
-            out.print(f"re-applied {report.reapplied} earlier merges of re-ingested records", highlight=False)
+            out.print(f"re-applied {report.reapplied} earlier merges of re-ingested records", highlight=False, markup=False)
         out.print(f"compared {report.compared:,} entities: merged {len(report.merged):,}, left "
-                  f"{report.candidates:,} candidates for review (ownerscope resolve list)", highlight=False)
+                  f"{report.candidates:,} candidates for review (ownerscope resolve list)", highlight=False, markup=False)
 
     @sub.command("list")
     @friendly
@@ -80,7 +80,7 @@ def register(app: typer.Typer, friendly) -> None:
             m = resolve.confirm(s, a, b)
         finally:
             s.close()
-        out.print(f"merged {m['drop']} into {m['keep']}", highlight=False)
+        out.print(f"merged {m['drop']} into {m['keep']}", highlight=False, markup=False)
 
     @sub.command("reject")
     @friendly
@@ -95,7 +95,7 @@ def register(app: typer.Typer, friendly) -> None:
             n = resolve.reject(s, a, b)
         finally:
             s.close()
-        out.print(f"rejected {a} / {b} ({n} candidate link removed)", highlight=False)
+        out.print(f"rejected {a} / {b} ({n} candidate link removed)", highlight=False, markup=False)
 
     @sub.command("undo")
     @friendly
@@ -113,6 +113,6 @@ def register(app: typer.Typer, friendly) -> None:
         finally:
             s.close()
         for m in undone:
-            out.print(f"restored {m['drop']} (was merged into {m['keep']})", highlight=False)
+            out.print(f"restored {m['drop']} (was merged into {m['keep']})", highlight=False, markup=False)
 
     app.add_typer(sub, name="resolve")

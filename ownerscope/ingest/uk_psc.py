@@ -36,7 +36,7 @@ from ..graph.model import Entity, Relation, Source
 from ..urls import url_problem
 from .csvrows import CsvRows, numbered
 from .jsonstream import JsonProblem, count_records, count_token, iter_json, layout
-from .records import Parsed, Rejected, Skipped
+from .records import SHAPE_ERRORS, Parsed, Rejected, Skipped, shape_error
 from .registry import Adapter, register
 
 PUBLIC_URL = "https://find-and-update.company-information.service.gov.uk/company/{}"
@@ -131,6 +131,9 @@ def read_json(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]
                 out = psc_record(obj, dataset)
         except LineError as e:
             yield Rejected(file, line, f"{e} {where}", obj)
+            continue
+        except SHAPE_ERRORS as e:
+            yield Rejected(file, line, f"{shape_error(e)} {where}", obj)
             continue
         for rec in out:
             if isinstance(rec, str):
@@ -278,7 +281,9 @@ def _psc_entity(etype: str, psc_id: str, data: dict, sources: list[Source]) -> E
             aliases.append(plain)
         dob = data.get("date_of_birth") if isinstance(data.get("date_of_birth"), dict) else {}
         if dob.get("year"):
-            notes.append(f"born {dob['year']}" + (f"-{int(dob['month']):02d}" if dob.get("month") else ""))
+            month = dob.get("month")
+            month = f"-{month:02d}" if isinstance(month, int) and 1 <= month <= 12 else ""
+            notes.append(f"born {dob['year']}{month}")
         for k in ("nationality", "country_of_residence"):
             if _s(data.get(k)):
                 notes.append(f"{k.replace('_', ' ')} {_s(data.get(k))}")

@@ -9,6 +9,7 @@ import dash_cytoscape as cyto
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from ...errors import OwnerscopeError
+from ...urls import web_url
 from .. import context, ids
 from .. import exposure_view
 from ..elements import STYLESHEET, add_subgraph, pick_layout, share_label, to_elements
@@ -117,8 +118,8 @@ def register():
         if not hits:
             return html.Div("No match.", className="hint")
         return [html.Button(
-            [html.Span(h["name"], className="hit-name"),
-             html.Span(f" {h['type']}" + (f" · {h['country'].upper()}" if h.get("country") else ""),
+            [html.Span(h["name"] or h["id"], className="hit-name"),
+             html.Span(f" {h['type'] or ''}" + (f" · {str(h['country']).upper()}" if h.get("country") else ""),
                        className="hit-meta"),
              *([html.Span(" " + ", ".join(a.upper() for a in h["authorities"]), className="hit-listed")]
                if h.get("authorities") else [])],
@@ -227,16 +228,20 @@ def _host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host or url
 
 
-def source_links(sources: list[dict]):
-    """One link per URL (several datasets may cite the same page); datasets without a URL by name."""
+def source_links(sources: list[dict] | None):
+    """One link per URL (several datasets may cite the same page); datasets without a URL by name. Only an
+    http or https URL becomes a link: anything else is shown as text."""
     by_url: dict[str, list[str]] = {}
-    for s in sources:
-        title = s["dataset"] + (f" · {s['record_id']}" if s.get("record_id") else "")
+    for s in sources or []:
+        title = (s.get("dataset") or "") + (f" · {s['record_id']}" if s.get("record_id") else "")
         by_url.setdefault(s.get("url") or "", []).append(title)
     items = []
     for url, titles in by_url.items():
-        if url:
-            items.append(html.A(_host(url), href=url, target="_blank", title="; ".join(titles), className="src"))
+        if web_url(url):
+            items.append(html.A(_host(url), href=url, target="_blank", rel="noopener noreferrer",
+                                title="; ".join(titles), className="src"))
+        elif url:
+            items.append(html.Span(url, title="; ".join(titles) + " (not a web link)", className="src"))
         else:
             items.extend(html.Span(t, className="src") for t in dict.fromkeys(titles))
     return html.Span(items, className="sources")
@@ -287,7 +292,7 @@ def aliases_block(aliases: list[str], most: int = 6):
 
 
 def entity_panel(d: dict, exposure_box=None):
-    des = [html.Tr([html.Td(x["authority"].upper(), className="auth"), html.Td(x["program"] or ""),
+    des = [html.Tr([html.Td(str(x["authority"] or "?").upper(), className="auth"), html.Td(x["program"] or ""),
                     html.Td(x["start_date"] or ""), html.Td(x["end_date"] or ""),
                     html.Td(source_links(x["sources"]))]) for x in d["designations"]]
     rels = []
@@ -302,8 +307,9 @@ def entity_panel(d: dict, exposure_box=None):
         rels.append(html.Li([html.Div(head), *([html.Div(r["note"], className="note")] if r.get("note") else []),
                              html.Div(source_links(r["sources"]))], className="rel"))
     return html.Div([
-        html.H3(d["name"]),
-        html.Div(f"{d['type']} · {d['id']}" + (f" · {d['country'].upper()}" if d.get("country") else ""),
+        html.H3(d["name"] or d["id"]),
+        html.Div(f"{d['type'] or 'no type'} · {d['id']}"
+                 + (f" · {str(d['country']).upper()}" if d.get("country") else ""),
                  className="meta"),
         *([aliases_block(d["aliases"])] if d["aliases"] else []),
         *([html.P("Identifiers: " + "; ".join(d["identifiers"]))] if d["identifiers"] else []),
