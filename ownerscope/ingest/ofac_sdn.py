@@ -11,7 +11,6 @@ aliases, add.csv countries the entity's country: both are small and read into me
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +22,7 @@ from ..errors import InputError
 from ..graph.model import Designation, Entity, Relation, Source
 from ..text import norm
 from . import identifiers as ids
+from .csvrows import CsvRows, numbered
 from .records import Parsed, Rejected, Skipped, count_newlines
 from .registry import Adapter, register
 
@@ -107,13 +107,17 @@ def files_of(paths: list[Path]) -> tuple[list[Path], Path | None, Path | None]:
     return main, add, alt
 
 
-def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+def _rows(path: Path) -> Iterator[tuple[int, list[str] | str]]:
+    """(line, fields) per row; (line, reason) for a row that is not well-formed CSV."""
     with path.open("r", encoding="latin-1", newline="") as fh:
-        reader = csv.reader(fh)
-        for row in reader:
+        reader = CsvRows(numbered(fh))
+        for line, row in reader:
+            if row is None:
+                yield line, reader.error
+                continue
             if not row or (len(row) == 1 and row[0].strip() in ("", "\x1a")):
                 continue  # blank lines and the DOS end-of-file marker are not rows
-            yield reader.line_num, row
+            yield line, row
 
 
 def count_rows(paths: list[Path]) -> int:
@@ -130,7 +134,7 @@ def _side_file(path: Path | None, width: int) -> dict[str, list[list[str]]]:
     if path is None:
         return out
     for _, row in _rows(path):
-        if len(row) >= width and row[0].strip().isdigit():
+        if isinstance(row, list) and len(row) >= width and row[0].strip().isdigit():
             out.setdefault(row[0].strip(), []).append([_val(x) for x in row])
     return out
 
@@ -144,7 +148,7 @@ def read(paths: list[Path], dataset: str) -> Iterator[Parsed | Rejected | Skippe
     other: dict[str, set[str]] = {}
     for f in main:
         for _, row in _rows(f):
-            if len(row) != len(COLUMNS) or not row[0].strip().isdigit():
+            if not isinstance(row, list) or len(row) != len(COLUMNS) or not row[0].strip().isdigit():
                 continue
             uid = row[0].strip()
             primary.setdefault(_name_key(row[1]), set()).add(uid)
@@ -153,6 +157,9 @@ def read(paths: list[Path], dataset: str) -> Iterator[Parsed | Rejected | Skippe
     seen: set[str] = set()
     for f in main:
         for line, row in _rows(f):
+            if isinstance(row, str):
+                yield Rejected(str(f), line, row)
+                continue
             try:
                 yield from _entry(row, str(f), line, dataset, primary, other, addresses, alts, seen)
             except _Bad as e:

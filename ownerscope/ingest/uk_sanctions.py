@@ -11,7 +11,6 @@ A title row above the header ("Last Updated,...", "Report Date: ...") is recogni
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from followthemoney import registry
 from ..errors import InputError
 from ..graph.model import Designation, Entity, Source
 from . import identifiers as ids
+from .csvrows import CsvRows
 from .ofac_sdn import _entity_type
 from .records import Parsed, Rejected, Skipped, count_newlines
 from .registry import Adapter, register
@@ -75,12 +75,12 @@ class _Group:
 def _header(reader, path: Path) -> tuple[list[str], int]:
     for _ in range(5):
         try:
-            row = next(reader)
+            line, row = next(reader)
         except StopIteration:
             break
-        cols = {_norm_col(c) for c in row}
+        cols = {_norm_col(c) for c in row or []}
         if "name 6" in cols and ({"group id", "ofsi group id", "unique id"} & cols):
-            return row, reader.line_num
+            return row, line
     raise InputError(f"{path}: not a UK consolidated list CSV (no header with 'Name 6' and 'Group ID' "
                      f"or 'Unique ID' in the first rows)")
 
@@ -102,7 +102,7 @@ def read(paths: list[Path], dataset: str) -> Iterator[Parsed | Rejected | Skippe
 
 def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]:
     fname = str(path)
-    reader = csv.reader(_lines(path))
+    reader = CsvRows(enumerate(_lines(path), 1))
     header, _ = _header(reader, path)
     index = {_norm_col(c): i for i, c in enumerate(header)}
     lead_blank = header[0].strip() == ""  # some copies carry an unnamed index column in the header only
@@ -115,8 +115,10 @@ def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]
 
     cols = {k: (tuple(col(*n) for n in v) if k == "names" else col(*v)) for k, v in COLUMNS.items()}
     groups: dict[str, _Group] = {}
-    for row in reader:
-        line = reader.line_num
+    for line, row in reader:
+        if row is None:
+            yield Rejected(fname, line, reader.error)
+            continue
         if not any(c.strip() for c in row):
             continue
         if lead_blank and len(row) == len(header) - 1:
