@@ -23,7 +23,7 @@ from ..errors import InputError
 from ..graph.model import Designation, Entity, Relation, Source
 from ..urls import url_problem
 from . import identifiers as ids
-from .jsonstream import nesting_problem
+from .jsonstream import TOO_DEEP, nesting_problem
 from .records import SHAPE_ERRORS, Parsed, Rejected, Skipped, count_newlines, shape_error
 from .registry import Adapter, register
 
@@ -153,7 +153,8 @@ def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]
             try:
                 obj = orjson.loads(raw)
             except orjson.JSONDecodeError as e:
-                yield Rejected(fname, line_no, f"not valid JSON: {e}", raw[:500].decode("utf-8", "replace"))
+                reason = TOO_DEEP if "depth limit" in str(e) or "recursion" in str(e) else f"not valid JSON: {e}"
+                yield Rejected(fname, line_no, reason, raw[:500].decode("utf-8", "replace"))
                 continue
             deep = nesting_problem(raw, obj)
             if deep:
