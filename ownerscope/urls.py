@@ -8,22 +8,30 @@ only URLs that pass it, so a URL written into the store some other way is shown 
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 WEB_SCHEMES = ("http", "https")
 MAX_URL = 4096
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# the everyday case, accepted without urlsplit: scheme, a plain host (no user, no [IPv6]), then anything
+# printable; whatever this does not match goes through the full checks below
+_PLAIN = re.compile(r"https?://[^\x00-\x20\x7f/?#@\[\]:][^\x00-\x20\x7f/?#@\[\]]*(?:[/?#][^\x00-\x1f\x7f]*)?",
+                    re.IGNORECASE)
 
 
 def url_problem(url: object) -> str | None:
     """Why `url` is not an acceptable source URL, or None when it is fine (or empty: no URL given)."""
     if url is None or url == "":
         return None
+    if isinstance(url, str) and len(url) <= MAX_URL and _PLAIN.fullmatch(url) and url[-1] != " ":
+        return None
     if not isinstance(url, str):
         return f"source URL must be text, got {type(url).__name__}"
     shown = url if len(url) <= 80 else url[:77] + "..."
     if len(url) > MAX_URL:
         return f"source URL is longer than {MAX_URL} characters"
-    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in url):
+    if _CONTROL.search(url):
         return f"source URL contains control characters: {shown!r}"
     if url != url.strip():
         return f"source URL has leading or trailing spaces: {shown!r}"

@@ -14,7 +14,7 @@ from ..dates import date_floor, parse_date
 from ..errors import InputError
 from ..graph.model import (CSV_ENTITY_TYPES, CSV_RELATION_TYPES, Designation, Entity, Relation, Source)
 from ..urls import url_problem
-from .csvrows import CsvRows, numbered
+from .csvrows import CsvRows
 from .records import Parsed, Rejected, count_newlines
 
 FILES = ("entities.csv", "relations.csv", "designations.csv")
@@ -61,7 +61,7 @@ def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected]:
     kind = path.name
     parse = {"entities.csv": _entity, "relations.csv": _relation, "designations.csv": _designation}[kind]
     with path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
-        rows = CsvRows(numbered(fh))
+        rows = CsvRows(fh)
         _, first = next(rows, (1, []))
         if first is None:
             raise InputError(f"{path}:1: the header row is not valid CSV ({rows.error})")

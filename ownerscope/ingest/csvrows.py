@@ -6,14 +6,14 @@ beyond the size limit makes a bad record, reported with the line it starts on, a
 line after that one, so the rows the quote swallowed are read again as rows. The caller may also reject a
 record that parsed but spans lines it should not (`resync`), with the same effect.
 
-The lines already read for the record being parsed are kept, so a bad quote costs at most one field limit
-(128 KiB by default) of re-reading.
+The lines of the record being parsed are kept (by `itertools.tee`, at C speed), so a bad quote costs at
+most one field limit (128 KiB by default) of re-reading.
 """
 
 from __future__ import annotations
 
 import csv
-from collections import deque
+from itertools import chain, islice, tee
 from typing import Iterable, Iterator
 
 REASONS = {
@@ -32,66 +32,66 @@ def _reason(e: csv.Error) -> str:
 
 
 class CsvRows:
-    """Iterate (first line, fields) over `lines` (pairs of physical line number and text); a record that is
-    not well-formed CSV comes as (first line, None) with its reason in `self.error`."""
+    """Iterate (first line, fields) over the lines of an open text file (`newline=""`), numbered from
+    `start`; a record that is not well-formed CSV comes as (first line, None) with its reason in
+    `self.error`. `self.span` is (first line, last line) of the record just returned."""
 
-    def __init__(self, lines: Iterable[tuple[int, str]], **fmtparams):
-        self._src = iter(lines)
-        self._back: deque[tuple[int, str]] = deque()  # lines to read again after a bad record
-        self._taken: list[tuple[int, str]] = []  # the lines of the record being parsed
-        self._reader = csv.reader(CsvRows._Feed(self), strict=True, **fmtparams)
-        self._last: list[tuple[int, str]] = []
+    def __init__(self, lines: Iterable[str], start: int = 1, **fmtparams):
+        self._fmt = fmtparams
+        self._input = iter(lines)
+        self._line = start  # the number of the next line the reader will take
         self.error: str | None = None
-        self.span = (0, 0)  # first and last line of the last record
+        self.span = (start, start)
+        self._restart([])
 
-    class _Feed:
-        """The lines the csv reader pulls; unlike a generator it can go on after the end (after a resync)."""
-
-        def __init__(self, rows: "CsvRows"):
-            self.rows = rows
-
-        def __iter__(self):
-            return self
-
-        def __next__(self) -> str:
-            r = self.rows
-            item = r._back.popleft() if r._back else next(r._src)
-            r._taken.append(item)
-            return item[1]
+    def _restart(self, again: list[str]) -> None:
+        """A fresh reader over `again`, then the rest of the input (one flat chain, however many restarts)."""
+        self._again = again
+        # the reader pulls from one copy at C speed; the other lags one record behind and holds its lines
+        ahead, self._behind = tee(chain(again, self._input))
+        self._reader = csv.reader(ahead, strict=True, **self._fmt)
+        self._pulled = 0  # lines taken by this reader so far
+        self._last: list[str] = []
 
     def __iter__(self):
         return self
 
     def __next__(self) -> tuple[int, list[str] | None]:
-        self._taken = []
         self.error = None
         try:
             row = next(self._reader)
         except csv.Error as e:
-            if not self._taken:  # nothing was read: the end
+            if not self._took():
                 raise StopIteration from None
             self.error = _reason(e)
-            self._done()
             self.resync()
             return self.span[0], None
-        self._done()
+        if not self._took():
+            raise StopIteration
         return self.span[0], row
 
-    def _done(self) -> None:
-        self._last = self._taken
-        self._taken = []
-        if self._last:
-            self.span = (self._last[0][0], self._last[-1][0])
+    def _took(self) -> int:
+        """Account for the lines the reader took for the last record; how many there were."""
+        n = self._reader.line_num - self._pulled
+        self._pulled = self._reader.line_num
+        if n == 1:
+            next(self._behind)
+            self._last = []
+        elif n > 1:
+            self._last = list(islice(self._behind, n))
+        if n:
+            self.span = (self._line, self._line + n - 1)
+            self._line += n
+        return n
 
     def resync(self) -> None:
         """Give up the record just returned: the lines after its first are read again as records."""
-        self._back.extendleft(reversed(self._last[1:]))
-        self._last = self._last[:1]
+        again = self._last[1:]
+        if again:
+            self._line = self.span[0] + 1
+            # the reader never reads ahead: what it has not taken is the rest of `_again`, then the input
+            self._restart(again + self._again[self._pulled:])
+        self._last = []
 
 
-def numbered(fh, start: int = 1) -> Iterator[tuple[int, str]]:
-    """(line number, text) for the lines of an open text file (opened with newline="")."""
-    return enumerate(fh, start)
-
-
-__all__ = ["CsvRows", "numbered"]
+__all__ = ["CsvRows"]

@@ -22,7 +22,7 @@ from ..errors import InputError
 from ..graph.model import Designation, Entity, Relation, Source
 from ..text import norm
 from . import identifiers as ids
-from .csvrows import CsvRows, numbered
+from .csvrows import CsvRows
 from .records import Parsed, Rejected, Skipped, count_newlines
 from .registry import Adapter, register
 
@@ -110,7 +110,7 @@ def files_of(paths: list[Path]) -> tuple[list[Path], Path | None, Path | None]:
 def _rows(path: Path) -> Iterator[tuple[int, list[str] | str]]:
     """(line, fields) per row; (line, reason) for a row that is not well-formed CSV."""
     with path.open("r", encoding="latin-1", newline="") as fh:
-        reader = CsvRows(numbered(fh))
+        reader = CsvRows(fh)
         for line, row in reader:
             if row is None:
                 yield line, reader.error

@@ -34,7 +34,7 @@ from ..dates import date_floor, parse_date
 from ..errors import InputError
 from ..graph.model import Entity, Relation, Source
 from ..urls import url_problem
-from .csvrows import CsvRows, numbered
+from .csvrows import CsvRows
 from .jsonstream import JsonProblem, count_records, count_token, iter_json, layout
 from .records import SHAPE_ERRORS, Parsed, Rejected, Skipped, shape_error
 from .registry import Adapter, register
@@ -337,7 +337,9 @@ def read_company_csv(path: Path, dataset: str) -> Iterator[Parsed | Rejected]:
     file = str(path)
     with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
         width = _wrap_width(fh)
-        rows = CsvRows(_unwrap(fh, width) if width else numbered(fh))
+        starts: dict[int, int] = {}  # joined line -> its first physical line (wrapped files only)
+        rows = CsvRows(_unwrap(fh, width, starts) if width else fh)
+        physical = (lambda n: starts.get(n, n)) if width else (lambda n: n)
         _, first = next(rows, (1, []))
         if first is None:
             raise InputError(f"{path}:1: the header row is not valid CSV ({rows.error})")
@@ -348,6 +350,10 @@ def read_company_csv(path: Path, dataset: str) -> Iterator[Parsed | Rejected]:
             if col not in header:
                 raise InputError(f"{path}:1: not a Companies House company file (no {col} column)")
         for line, row in rows:
+            if width:
+                for k in [k for k in starts if k < line]:  # no longer needed: a resync never goes back
+                    del starts[k]
+                line = physical(line)
             if row is None:
                 yield Rejected(file, line, rows.error)
                 continue
@@ -374,16 +380,20 @@ def _wrap_width(fh) -> int:
     return 0
 
 
-def _unwrap(fh, width: int) -> Iterator[tuple[int, str]]:
-    """Join physical lines exactly `width` long to the next one: (first physical line, joined text)."""
-    buf, start = [], 1
+def _unwrap(fh, width: int, starts: dict[int, int]) -> Iterator[str]:
+    """Join physical lines exactly `width` long to the next one; starts[joined line] = its first physical
+    line."""
+    buf, start, joined = [], 1, 0
     for n, raw in enumerate(fh, 1):
         text = raw.rstrip("\r\n")
         if not buf:
             start = n
         buf.append(text)
         if len(text) != width:
-            yield start, "".join(buf) + "\n"
+            joined += 1
+            starts[joined] = start
+            yield "".join(buf) + "\n"
             buf = []
     if buf:
-        yield start, "".join(buf) + "\n"
+        starts[joined + 1] = start
+        yield "".join(buf) + "\n"

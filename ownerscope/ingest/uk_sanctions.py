@@ -102,7 +102,7 @@ def read(paths: list[Path], dataset: str) -> Iterator[Parsed | Rejected | Skippe
 
 def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]:
     fname = str(path)
-    reader = CsvRows(enumerate(_lines(path), 1))
+    reader = CsvRows(_lines(path))
     header, _ = _header(reader, path)
     index = {_norm_col(c): i for i, c in enumerate(header)}
     lead_blank = header[0].strip() == ""  # some copies carry an unnamed index column in the header only
