@@ -62,7 +62,16 @@ def test_search_expand_shows_rostec(demo_url):
         assert not errors, errors
 
 
-def test_query_console_refuses_writes(demo_url):
+@pytest.fixture
+def console_url(tmp_path):
+    """The demo with the Cypher page turned on (it is off by default)."""
+    env = {**os.environ, "OWNERSCOPE_HOME": str(tmp_path / "home")}
+    with running_app(["demo", "--console", "--store", str(tmp_path / "demo.lbug")], env) as url:
+        yield url
+
+
+def test_query_console_refuses_writes(console_url):
+    demo_url = console_url
     with browser_page() as (page, errors):
         page.goto(demo_url + "/query")
         page.locator("#query-text").fill("MATCH (e:Entity {id: 'ofac-17260'}) RETURN e.name AS name")
