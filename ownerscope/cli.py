@@ -242,6 +242,10 @@ def demo(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen
     from .ingest.run import run_ingest
     from .settings import load_settings
 
+    if serve_it:  # refuse a bad bind address before building anything
+        from .ui.auth import check_bind
+
+        check_bind(host, load_settings(), insecure)
     path = store or (load_settings().home / "demo.lbug")
     for p in (path, Path(str(path) + ".wal")):
         if p.is_dir():

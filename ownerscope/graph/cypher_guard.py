@@ -179,8 +179,8 @@ def check_read_only(cypher: str, backend: str) -> None:
         reason = REFUSED_CLAUSES.get(word) or FIRST_WORD_REASONS.get(word)
         if reason:
             raise ReadOnlyViolation(f"this console is read-only: {word} {reason}")
-        raise ReadOnlyViolation(f"this console is read-only: a query starts with MATCH, OPTIONAL MATCH, WITH, "
-                                f"UNWIND, RETURN or CALL, not {word!r}")
+        raise QueryError(f"not a read query: a query starts with MATCH, OPTIONAL MATCH, WITH, UNWIND, RETURN "
+                         f"or CALL, not {word!r}")
     for i, t in enumerate(toks):
         if t.kind != "word":
             continue

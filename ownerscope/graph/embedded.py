@@ -51,6 +51,36 @@ ENTITY_REL_LABELS = "|".join(RELATION_LABELS.values())
 _WRITES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|ALTER|DROP|COPY)\b")
 
 
+def _process_lock(path: Path, read_only: bool):
+    """Readers share the store, a writer has it alone. The engine lets a read-write process open a file
+    that read-only processes are reading (they would go on reading a snapshot whose pages the writer
+    reuses), so ownerscope keeps its own advisory lock beside the store: shared for read-only opens
+    (`serve`, `stats`, `query`...), exclusive for writers (`ingest`, `resolve`)."""
+    import fcntl
+
+    lock_path = path.with_name(path.name + ".ownerscope-lock")
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(lock_path, "a+")
+    except OSError:
+        return _NoLock()  # a read-only folder: nobody can write there either
+    try:
+        fcntl.flock(fh, (fcntl.LOCK_SH if read_only else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        if read_only:
+            raise StoreUnavailable(f"the embedded store {path} is in use by another ownerscope process that "
+                                   f"writes to it (an ingest or resolve): try again when it has finished") from None
+        raise StoreUnavailable(f"the embedded store {path} is in use by another ownerscope process (serve, or a "
+                               f"read command): stop it before writing, or use another --store") from None
+    return fh
+
+
+class _NoLock:
+    def close(self) -> None:
+        pass
+
+
 class EmbeddedStore:
     def __init__(self, path: Path, read_only: bool = False):
         self.path = Path(path)
@@ -63,12 +93,14 @@ class EmbeddedStore:
         if read_only and not self.path.exists():
             raise StoreUnavailable(f"no store at {self.path}: create one with `ownerscope ingest` "
                                    f"(or name another with --store)")
+        self._lockfile = _process_lock(self.path, read_only)
         try:
             if not read_only:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = ladybug.Database(str(self.path), read_only=read_only)
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as e:
+            self._lockfile.close()
             msg = str(e)
             if "lock" in msg.lower():
                 raise StoreUnavailable(f"the embedded store {self.path} is in use by another ownerscope "
@@ -115,6 +147,7 @@ class EmbeddedStore:
                 except Exception:
                     pass
                 self._console_db = None
+        self._lockfile.close()
 
     def clear(self) -> None:
         self._run("MATCH (e:Entity) DETACH DELETE e")

@@ -116,7 +116,9 @@ def install(server: Flask, settings: Settings) -> None:
             session["user"] = request.form.get("username") or "token"
             return redirect(_safe_next(request.form.get("next")), code=303)
         time.sleep(FAIL_DELAY_S)
-        return login_page("Wrong username, password or token.", 401, request.form.get("next", "/"))
+        what = " or ".join(w for w, on in (("username and password", settings.auth_user),
+                                             ("token", settings.auth_token)) if on)
+        return login_page(f"Wrong {what}.", 401, request.form.get("next", "/"))
 
     @server.route("/logout")
     def logout():

@@ -257,3 +257,28 @@ def test_read_commands_refuse_a_store_that_does_not_exist(tmp_path):
                              capture_output=True, text=True, timeout=120)
         assert res.returncode != 0 and "no store at" in res.stderr, res.stderr
         assert not Path(missing).exists()
+
+
+def test_readers_share_an_embedded_store_and_writers_wait(tmp_path):
+    """`serve` and the read commands open the store read-only and may run together; a writer is refused
+    while any reader has it (the engine alone would let it write under the readers' feet), and a reader
+    is refused while a writer has it."""
+    from ownerscope.errors import StoreUnavailable
+    from ownerscope.graph.store import open_store
+
+    path = str(tmp_path / "shared.lbug")
+    w = open_store(path)
+    seed(w)
+    with pytest.raises(StoreUnavailable, match="in use by another ownerscope process that writes"):
+        open_store(path, read_only=True)
+    w.close()
+    r1, r2 = open_store(path, read_only=True), open_store(path, read_only=True)
+    try:
+        assert r1.counts() == r2.counts()
+        with pytest.raises(StoreUnavailable, match="stop it before writing"):
+            open_store(path)
+    finally:
+        r1.close()
+        r2.close()
+    w = open_store(path)  # free again once the readers are gone
+    w.close()

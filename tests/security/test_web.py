@@ -134,7 +134,7 @@ def test_login_guards_every_route(demo_store, tmp_path):
         # wrong credentials: refused
         form = f"username={USER}&password=wrong&next=/".encode()
         status, _, body = call(anon, base + "/login", form, {"Content-Type": "application/x-www-form-urlencoded"})
-        assert status == 401 and "Wrong username" in body
+        assert status == 401 and "Wrong username and password" in body
         # right credentials: a session cookie that opens everything
         jar = http.cookiejar.CookieJar()
         op = opener(jar)

@@ -120,7 +120,17 @@ def test_find_paths_between_two_entities(demo_url):
 
 
 def test_empty_store_says_how_to_load_data(tmp_path):
+    import subprocess
+    import sys
+
+    from ownerscope.graph.store import open_store
+
     env = {**os.environ, "OWNERSCOPE_HOME": str(tmp_path / "home")}
+    # serve never creates a store: a mistyped path is refused, with the way to make one
+    res = subprocess.run([sys.executable, "-m", "ownerscope.cli", "serve", "--store", str(tmp_path / "typo.lbug")],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1 and "no store at" in res.stderr and "ownerscope ingest" in res.stderr
+    open_store(str(tmp_path / "empty.lbug")).close()  # an existing store with nothing in it
     with running_app(["serve", "--store", str(tmp_path / "empty.lbug")], env) as url, \
             browser_page() as (page, errors):
         page.goto(url + "/")
