@@ -93,6 +93,7 @@ class EmbeddedStore:
         self._console_lock = threading.Lock()
         self._console_db = None
         self._console_stale = True
+        self._version = 0  # bumped on every write by this process (data_version)
         if read_only and not self.path.exists():
             raise StoreUnavailable(f"no store at {self.path}: create one with `ownerscope ingest` "
                                    f"(or name another with --store)")
@@ -118,6 +119,7 @@ class EmbeddedStore:
         with self._lock:
             if _WRITES.search(cypher):
                 self._console_stale = True  # the console's read-only handle must be reopened to see it
+                self._version += 1
             try:
                 return self._conn.execute(cypher, params or {})
             except RuntimeError as e:
@@ -131,6 +133,7 @@ class EmbeddedStore:
             return
         with self._lock:
             self._console_stale = True
+            self._version += 1
             try:
                 self._conn.execute(f"COPY {table} FROM frame")
             except RuntimeError as e:
@@ -362,6 +365,21 @@ class EmbeddedStore:
         if not ids:
             return set()
         return {r[0] for r in self._rows("UNWIND $ids AS i MATCH (e:Entity {id: i}) RETURN e.id", {"ids": ids})}
+
+    def data_version(self) -> str:
+        """Changes on every write this process makes. The embedded store has one writer at a time (the
+        process lock is exclusive for writers and shared by readers), so no other process can write while
+        this one has it open: the counter is the whole truth for this handle."""
+        return f"embedded:{id(self):x}:{self._version}"
+
+    def entity_records(self, ids: Sequence[str] | None = None) -> list[Entity]:
+        """Whole Entity records (every stored property), for all entities or the given ids."""
+        if ids is None:
+            rows = self._rows(f"MATCH (e:Entity) RETURN {R.ENTITY_RETURN}")
+        else:
+            rows = self._rows(f"UNWIND $ids AS i MATCH (e:Entity {{id: i}}) RETURN {R.ENTITY_RETURN}",
+                              {"ids": list(ids)})
+        return [R.entity_from_row(r) for r in rows]
 
     def resolve_id(self, entity_id: str) -> str | None:
         if self.existing_ids([entity_id]):
