@@ -21,7 +21,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from ..graph.model import Entity
 from ..text import norm
@@ -36,7 +37,8 @@ FEATURES = {
     "country_match": (0.05, "A country, jurisdiction or nationality agrees."),
     "country_mismatch": (-0.10, "Both give countries and none agrees."),
 }
-MAX_CANDIDATES = 200
+MAX_CANDIDATES = 200  # candidates taken from the index per query
+MAX_SCORED = 25  # of those, the best by name similarity (and every identifier hit) get the full score
 COMMON_TOKEN = 5000  # a token naming more entities than this only counts when the query has no rarer one
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
 
@@ -81,8 +83,10 @@ class MatchIndex:
         self.by_id = {e.id: i for i, e in enumerate(entities)}
         self.keys: dict[str, list[int]] = {}
         self.idents: dict[str, list[int]] = {}
+        self.names: list[list[str]] = []  # normalised names and aliases per entity
         for i, e in enumerate(entities):
             keys: set[str] = set()
+            self.names.append([norm(n) for n in [e.name, *e.aliases] if n])
             for n in [e.name, *e.aliases]:
                 keys |= _keys(n or "")
             for k in keys:
@@ -91,6 +95,31 @@ class MatchIndex:
                 v = ident_key(ident.split(":", 1)[-1])
                 if len(v) >= 4:
                     self.idents.setdefault(v, []).append(i)
+
+    def shortlist(self, q: MatchQuery, keep: int = MAX_SCORED) -> list[int]:
+        """The candidates worth a full score: every identifier hit, then the best by name similarity (the
+        same token-sort similarity `score` uses, computed for all candidates at once)."""
+        cands = self.candidates(q)
+        if len(cands) <= keep:
+            return cands
+        by_ident = {i for v in q.identifiers for i in self.idents.get(ident_key(v), [])}
+        flat, owner = [], []
+        for i in cands:
+            for n in self.names[i]:
+                flat.append(n)
+                owner.append(i)
+        qn = [norm(n) for n in q.names]
+        if not flat or not qn:
+            return cands[:keep]
+        sims = process.cdist(qn, flat, scorer=fuzz.token_sort_ratio, dtype=np.uint8).max(axis=0)
+        best: dict[int, int] = {}
+        for i, v in zip(owner, sims.tolist()):
+            if v > best.get(i, -1):
+                best[i] = v
+        ranked = sorted(cands, key=lambda i: -best.get(i, 0))
+        out = [i for i in cands if i in by_ident]
+        out += [i for i in ranked if i not in by_ident][:max(0, keep - len(out))]
+        return out
 
     def candidates(self, q: MatchQuery, limit: int = MAX_CANDIDATES) -> list[int]:
         hits: Counter[int] = Counter()

@@ -144,7 +144,7 @@ class Core:
         idx = index or self.match_index()
         excluded = {self.resolve(i) or i for i in exclude_ids} if exclude_ids else set()
         scored = []
-        for i in idx.candidates(query):
+        for i in idx.shortlist(query, max(matching.MAX_SCORED, limit)):
             ent = idx.entities[i]
             if ent.id in excluded:
                 continue
@@ -188,6 +188,11 @@ class Core:
     def regime_summary(self, res: ExposureResult, entity_id: str) -> dict:
         """One regime's answer for an entity: status, date, the listed holding against the threshold and
         the lists behind it."""
+        if res.status_of(entity_id) == "clear":  # no listed holding: no proof to build (the common case)
+            known = res.index_of(entity_id) is not None
+            return {"status": "clear", "as_of": res.as_of, "total": 0.0 if known else None,
+                    "total_max": 0.0 if known else None, "threshold": res.threshold.to_dict(),
+                    "listed_persons": [], "lists": [], "list_versions": []}
         v = res.verdict(entity_id)
         proof = v.get("proof")
         listed = list(v.get("listed_persons") or [])
