@@ -143,7 +143,7 @@ def show(entity_id: str = typer.Argument(..., metavar="ID", help="An entity id (
         return
     out.print(f"[bold]{escape(str(detail['name'] or detail['id']))}[/]  "
               f"({escape(str(detail['type'] or 'no type'))}, {escape(detail['id'])})", highlight=False)
-    for key in ("country", "aliases", "identifiers", "notes"):
+    for key in ("country", "aliases", "identifiers", "birth_dates", "nationalities", "addresses", "notes"):
         if detail.get(key):
             val = detail[key]
             out.print(f"  {key}: {', '.join(map(str, val)) if isinstance(val, list) else val}", highlight=False,
@@ -271,7 +271,7 @@ def demo(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen
 
 
 # Commands that live with their package register themselves here: register(app, friendly).
-_COMMAND_MODULES = ("ownerscope.exposure.commands", "ownerscope.ingest.resolve_commands")
+_COMMAND_MODULES = ("ownerscope.exposure.commands", "ownerscope.ingest.resolve_commands", "ownerscope.api.commands")
 
 
 def _register_commands() -> None:

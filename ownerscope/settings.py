@@ -33,6 +33,12 @@ class Settings:
     console: bool = False        # the Cypher page (OWNERSCOPE_CONSOLE=1 turns it on)
     max_upload_mb: float = 5.0   # largest upload / paste / request body the app accepts
     screen_max_names: int = 5000  # names screened in one run; more are left out, and the page says so
+    # the JSON API (ownerscope api)
+    api_keys: tuple[str, ...] = ()   # OWNERSCOPE_API_KEYS, comma-separated; required beyond loopback
+    api_max_body_mb: float = 20.0    # largest request body
+    api_max_batch: int = 1000        # queries or ids in one /match or /exposure request
+    api_max_screen: int = 100_000    # counterparties in one /screen request
+    api_timeout_s: float = 60.0      # time one request may take
 
     @property
     def login_required(self) -> bool:
@@ -91,4 +97,9 @@ def load_settings() -> Settings:
         console=_bool("OWNERSCOPE_CONSOLE", False),
         max_upload_mb=_float("OWNERSCOPE_MAX_UPLOAD_MB", 5.0),
         screen_max_names=_int("OWNERSCOPE_SCREEN_MAX_NAMES", 5000),
+        api_keys=tuple(k.strip() for k in os.environ.get("OWNERSCOPE_API_KEYS", "").split(",") if k.strip()),
+        api_max_body_mb=_float("OWNERSCOPE_API_MAX_BODY_MB", 20.0),
+        api_max_batch=_int("OWNERSCOPE_API_MAX_BATCH", 1000),
+        api_max_screen=_int("OWNERSCOPE_API_MAX_SCREEN", 100_000),
+        api_timeout_s=_float("OWNERSCOPE_API_TIMEOUT", 60.0),
     )

@@ -30,7 +30,7 @@ from .neo4j_errors import translated
 from .neo4j_schema import FULLTEXT_INDEX, SCHEMA, lucene_query, rel_type, rel_types
 from .store import QueryResult, Subgraph
 
-ENTITY_RETURN = "e.id, e.type, e.name, e.aliases, e.country, e.identifiers, e.notes, e.sources"
+ENTITY_RETURN = R.ENTITY_RETURN
 DES_RETURN = "d.id, d.entity_id, d.authority, d.program, d.start_date, d.end_date, d.note, d.sources"
 # the driver logs connection failures at ERROR; without a handler Python would print them to stderr next
 # to the one-line error the user gets (records still reach any handler an application configures)
@@ -186,6 +186,29 @@ class Neo4jStore:
             found.update(r[0] for r in self._read("UNWIND $ids AS i MATCH (e:Entity {id: i}) RETURN e.id",
                                                   {"ids": chunk}))
         return found
+
+    def data_version(self) -> str:
+        """The database's last committed transaction, as the server reports it in the bookmark of an empty
+        read transaction (one round trip, no write). It changes on every committed write by any client,
+        ownerscope or not, including writes that do not touch entities (schema changes): a cache keyed on
+        it may drop when it need not, never keep stale data. In a cluster each member reports its own last
+        transaction, so reads spread over lagging members may see it go back and forth (each value still
+        matches what that member serves)."""
+        with self._errors("reading the data version"), self._driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
+            s.execute_read(lambda tx: tx.run("RETURN 1").consume())
+            return "neo4j:" + ",".join(sorted(s.last_bookmarks().raw_values))
+
+    def entity_records(self, ids: Sequence[str] | None = None) -> list[Entity]:
+        """Whole Entity records (every stored property), for all entities or the given ids."""
+        if ids is None:
+            rows = self._read(f"MATCH (e:Entity) RETURN {ENTITY_RETURN}", doing="reading entities")
+        else:
+            rows = []
+            for chunk in _chunks(list(ids), 50_000):
+                rows += self._read(f"UNWIND $ids AS i MATCH (e:Entity {{id: i}}) RETURN {ENTITY_RETURN}",
+                                   {"ids": chunk}, doing="reading entities")
+        return [R.entity_from_row(r) for r in rows]
 
     def resolve_id(self, entity_id: str) -> str | None:
         rows = self._read("OPTIONAL MATCH (e:Entity {id: $id}) OPTIONAL MATCH (r:Redirect {id: $id}) "

@@ -1,0 +1,234 @@
+"""The core service: one object over a store that the faces (API now; CLI and explorer later) call.
+
+It holds the caches, keyed on the store's data version so they drop exactly when the data changes:
+the frames read from the store and the match index (once per version), the ownership graph (once per
+(version, as-of date), shared by every regime) and each regime's exposure on it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Iterable, Iterator, Sequence
+
+from ..errors import InputError
+from ..exposure.engine import ExposureResult, exposure_on_graph, normalise_as_of
+from ..exposure.ownership_graph import OwnershipGraph, build_graph
+from ..exposure.regimes import Regime, builtin_regimes
+from ..graph.model import Entity
+from ..graph.store import GraphStore, Subgraph
+from . import matching
+from .matching import MatchIndex, MatchQuery, Scored
+
+DEFAULT_REGIMES = ("ofac", "eu", "uk")
+
+
+class _LRU(OrderedDict):
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def put(self, key, value):
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+
+class Core:
+    def __init__(self, store: GraphStore, regimes: dict[str, Regime] | None = None, dates: int = 8):
+        self.store = store
+        self.regimes = regimes or builtin_regimes()
+        self._lock = threading.RLock()
+        self._version: str | None = None
+        self._frames = None
+        self._index: MatchIndex | None = None
+        self._authorities: dict[str, list[str]] | None = None
+        self._graphs: _LRU = _LRU(dates)
+        self._results: _LRU = _LRU(dates * max(3, len(self.regimes)))
+        self._designations: _LRU = _LRU(dates)
+        self.graph_builds = 0  # how many ownership graphs were built (tests read it)
+
+    # ------------------------------------------------------------------ caches
+    def data_version(self) -> str:
+        return self.store.data_version()
+
+    def _fresh(self) -> str:
+        """The current data version; every cache is dropped when it differs from the last one seen."""
+        v = self.store.data_version()
+        with self._lock:
+            if v != self._version:
+                self._version = v
+                self._frames = None
+                self._index = None
+                self._authorities = None
+                self._graphs.clear()
+                self._results.clear()
+                self._designations.clear()
+        return v
+
+    def _read_frames(self):
+        with self._lock:
+            if self._frames is None:
+                self._frames = (self.store.ownership_frame(), self.store.designation_frame(),
+                                self.store.entity_frame())
+            return self._frames
+
+    def regime(self, name: str) -> Regime:
+        try:
+            return self.regimes[name]
+        except KeyError:
+            raise InputError(f"unknown regime {name!r}: use one of {', '.join(self.regimes)}") from None
+
+    def graph(self, as_of: str | None = None) -> OwnershipGraph:
+        """The ownership graph on a date: built once per (data version, date), shared by every regime."""
+        v = self._fresh()
+        day = normalise_as_of(as_of)
+        with self._lock:
+            g = self._graphs.get((v, day))
+            if g is None:
+                own, des, ent = self._read_frames()
+                g = self._graphs.put((v, day), build_graph(own, des, ent, day))
+                self.graph_builds += 1
+            return g
+
+    def exposure(self, regime: str, as_of: str | None = None) -> ExposureResult:
+        reg = self.regime(regime)
+        g = self.graph(as_of)
+        key = (self._version, g.as_of, reg.name)
+        with self._lock:
+            res = self._results.get(key)
+            if res is None:
+                res = self._results.put(key, exposure_on_graph(g, reg))
+            return res
+
+    def match_index(self) -> MatchIndex:
+        self._fresh()
+        with self._lock:
+            if self._index is None:
+                ents = self.store.entity_records()
+                des = self.store.designation_frame()
+                auth: dict[str, set[str]] = {}
+                for eid, a in zip(des["entity_id"].to_list(), des["authority"].to_list()):
+                    auth.setdefault(eid, set()).add(a)
+                self._authorities = {k: sorted(v) for k, v in auth.items()}
+                self._index = MatchIndex(ents)
+            return self._index
+
+    def authorities(self, entity_id: str) -> list[str]:
+        self.match_index()
+        return list((self._authorities or {}).get(entity_id, []))
+
+    # ------------------------------------------------------------------ entities
+    def resolve(self, entity_id: str) -> str | None:
+        """The canonical id of an entity id (itself, or the id a merged record redirects to)."""
+        return self.store.resolve_id(entity_id)
+
+    def entity(self, entity_id: str) -> dict | None:
+        return self.store.get_entity(entity_id)
+
+    def entity_records(self, ids: Sequence[str]) -> dict[str, Entity]:
+        return {e.id: e for e in self.store.entity_records(list(ids))}
+
+    def adjacent(self, entity_id: str, limit: int = 200) -> Subgraph:
+        return self.store.neighbours(entity_id, limit=limit)
+
+    def search(self, text: str, limit: int = 20) -> list[dict]:
+        return self.store.search(text, limit=limit)
+
+    # ------------------------------------------------------------------ matching
+    def match(self, query: MatchQuery, limit: int = 5, cutoff: float = 0.0,
+              exclude_ids: Iterable[str] = (), index: MatchIndex | None = None) -> tuple[int, list[Scored]]:
+        """Score the candidates for one query; (how many reach `cutoff`, the best `limit` of them)."""
+        idx = index or self.match_index()
+        excluded = {self.resolve(i) or i for i in exclude_ids} if exclude_ids else set()
+        scored = []
+        for i in idx.shortlist(query, max(matching.MAX_SCORED, limit)):
+            ent = idx.entities[i]
+            if ent.id in excluded:
+                continue
+            s = matching.score(query, ent)
+            if s.score >= cutoff:
+                scored.append(s)
+        scored.sort(key=lambda s: (-s.score, s.entity.name or "", s.entity.id))
+        return len(scored), scored[:limit]
+
+    # ------------------------------------------------------------------ exposure
+    def _designations_by_entity(self, g: OwnershipGraph) -> dict[str, list[dict]]:
+        key = (self._version, g.as_of)
+        with self._lock:
+            got = self._designations.get(key)
+            if got is None:
+                got = {}
+                for row in g.designations.iter_rows(named=True):
+                    got.setdefault(row["entity_id"], []).append(row)
+                self._designations.put(key, got)
+            return got
+
+    def lists_behind(self, res: ExposureResult, listed_ids: Sequence[str]) -> list[dict]:
+        """The designations in force under the regime on its date that make these persons listed, with
+        the list (source dataset and record) each comes from."""
+        from ..graph.model import Source
+
+        by_entity = self._designations_by_entity(res.graph)
+        auth = set(res.regime.authorities)
+        out = []
+        for eid in listed_ids:
+            for r in by_entity.get(eid, []):
+                if not (r["active"] and r["authority"] in auth):
+                    continue
+                srcs = [Source.from_json(s) for s in r["sources"] or []]
+                out.append({"entity_id": eid, "authority": r["authority"], "program": r["program"],
+                            "start_date": r["start_date"], "end_date": r["end_date"],
+                            "sources": [{"dataset": s.dataset, "record_id": s.record_id, "url": s.url}
+                                        for s in srcs]})
+        return out
+
+    def regime_summary(self, res: ExposureResult, entity_id: str) -> dict:
+        """One regime's answer for an entity: status, date, the listed holding against the threshold and
+        the lists behind it."""
+        if res.status_of(entity_id) == "clear":  # no listed holding: no proof to build (the common case)
+            known = res.index_of(entity_id) is not None
+            return {"status": "clear", "as_of": res.as_of, "total": 0.0 if known else None,
+                    "total_max": 0.0 if known else None, "threshold": res.threshold.to_dict(),
+                    "listed_persons": [], "lists": [], "list_versions": []}
+        v = res.verdict(entity_id)
+        proof = v.get("proof")
+        listed = list(v.get("listed_persons") or [])
+        lists = self.lists_behind(res, listed)
+        return {
+            "status": v["status"], "as_of": res.as_of,
+            # None when the store holds no ownership, control or designation data on the entity
+            "total": proof.get("total") if proof else None,
+            "total_max": proof.get("total_max") if proof else None,
+            "threshold": res.threshold.to_dict(),
+            "listed_persons": listed,
+            "lists": lists,
+            "list_versions": sorted({s["dataset"] for d in lists for s in d["sources"] if s["dataset"]}),
+        }
+
+    def exposure_summary(self, entity_id: str, regimes: Sequence[str] = DEFAULT_REGIMES,
+                         as_of: str | None = None) -> dict[str, dict]:
+        return {name: self.regime_summary(self.exposure(name, as_of), entity_id) for name in regimes}
+
+    def proof(self, entity_id: str, regime: str, as_of: str | None = None) -> dict:
+        return self.exposure(regime, as_of).verdict(entity_id)
+
+    def screen(self, queries: Iterable[MatchQuery], regimes: Sequence[str] = DEFAULT_REGIMES,
+               as_of: str | None = None, threshold: float = 0.7, limit: int = 3) -> Iterator[dict]:
+        """Match each query and give the best match's status under each regime; one dict per query."""
+        # one data version for the whole run: results built once up front (bad regimes refused before
+        # any output), the match index read once
+        results = {name: self.exposure(name, as_of) for name in regimes}
+        index = self.match_index()
+        for q in queries:
+            total, hits = self.match(q, limit=limit, cutoff=0.0, index=index)
+            best = hits[0] if hits else None
+            matched = best is not None and best.score >= threshold
+            yield {"best": best, "others": hits[1:], "match": matched,
+                   "exposure": {n: self.regime_summary(r, best.entity.id) for n, r in results.items()}
+                   if matched else None}
+
+
+__all__ = ["Core", "DEFAULT_REGIMES"]
