@@ -179,6 +179,13 @@ def create_app(core: Core, settings: Settings) -> FastAPI:
             raise ApiError(404, f"no entity {entity_id!r}")
         return canonical
 
+    def entity_parts(canonical: str, entity_id: str):
+        """The entity's detail, its FtM record and the authorities that list it (404 when it is gone)."""
+        detail = core.entity(canonical)
+        if detail is None:
+            raise ApiError(404, f"no entity {entity_id!r}")
+        return detail, ftm.entity_from_detail(detail), sorted({d["authority"] for d in detail["designations"]})
+
     @app.get("/entities/{entity_id}", response_model=M.EntityResponse, tags=["Data access"],
              responses={308: {"description": "The entity was merged into another id"}, **ERRORS})
     async def entity(entity_id: Annotated[str, Path(max_length=500)], request: Request, nested: bool = True):
@@ -187,11 +194,7 @@ def create_app(core: Core, settings: Settings) -> FastAPI:
             return redirect_to(canonical, "", request)
 
         def work():
-            detail = core.entity(canonical)
-            if detail is None:
-                raise ApiError(404, f"no entity {entity_id!r}")
-            ent = ftm.entity_from_detail(detail)
-            auth = sorted({d["authority"] for d in detail["designations"]})
+            detail, ent, auth = entity_parts(canonical, entity_id)
             if not nested:
                 return ftm.entity_response(ent, auth)
             return ftm.entity_response(ent, auth, detail["designations"], detail["relations"])
@@ -208,11 +211,7 @@ def create_app(core: Core, settings: Settings) -> FastAPI:
             return redirect_to(canonical, "/adjacent", request)
 
         def work():
-            detail = core.entity(canonical)
-            if detail is None:
-                raise ApiError(404, f"no entity {entity_id!r}")
-            ent = ftm.entity_from_detail(detail)
-            auth = sorted({d["authority"] for d in detail["designations"]})
+            detail, ent, auth = entity_parts(canonical, entity_id)
             full = ftm.entity_response(ent, auth, detail["designations"], detail["relations"])
             plain = ftm.entity_response(ent, auth)
             adjacent = {}

@@ -90,10 +90,9 @@ class EmbeddedStore:
         self.path = Path(path)
         self.url = str(self.path)
         self._lock = threading.RLock()
-        self._read_only = read_only
         self._console_lock = threading.Lock()
         self._console_db = None
-        self._console_stale = True
+        self._console_version = -1  # the data version the console's read-only handle was opened at
         self._version = 0  # bumped on every write by this process (data_version)
         if read_only and not self.path.exists():
             raise StoreUnavailable(f"no store at {self.path}: create one with `ownerscope ingest` "
@@ -119,7 +118,6 @@ class EmbeddedStore:
     def _run(self, cypher: str, params: dict | None = None):
         with self._lock:
             if _WRITES.search(cypher):
-                self._console_stale = True  # the console's read-only handle must be reopened to see it
                 self._version += 1
             try:
                 return self._conn.execute(cypher, params or {})
@@ -133,7 +131,6 @@ class EmbeddedStore:
         if frame.height == 0:
             return
         with self._lock:
-            self._console_stale = True
             self._version += 1
             try:
                 self._conn.execute(f"COPY {table} FROM frame")
@@ -556,7 +553,8 @@ class EmbeddedStore:
         threads belong to a database handle). Reopened after this store writes, since a read-only handle sees
         the data as it was when it was opened."""
         with self._console_lock:
-            if self._console_db is None or self._console_stale:
+            version = self._version  # read before opening: a write after this reopens it next time
+            if self._console_db is None or self._console_version != version:
                 if self._console_db is not None:
                     try:
                         self._console_db.close()
@@ -567,5 +565,5 @@ class EmbeddedStore:
                                                         buffer_pool_size=CONSOLE_MEMORY)
                 except RuntimeError as e:
                     raise StoreUnavailable(f"cannot open {self.path} read-only for the console: {e}") from e
-                self._console_stale = False
+                self._console_version = version
             return self._console_db

@@ -21,7 +21,7 @@ from flask import Flask, Response, redirect, request, session
 from ..errors import ConfigError
 from ..settings import Settings
 
-OPEN_PATHS = ("/login", "/_login-style.css")
+OPEN_PATHS = ("/login",)
 FAIL_DELAY_S = 0.5
 
 _PAGE = """<!doctype html>

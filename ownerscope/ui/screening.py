@@ -31,15 +31,15 @@ def screen(names: list[str], as_of: str | None) -> list[dict]:
     results = {r: exposure_view.result(r, as_of) for r in REGIMES}
     out = []
     for name in names:
+        row = {"input": name, "match": "no match", "id": "", "name": "", "type": "", "score": 0.0,
+               "authorities": "", "also": "", **{r: "" for r in REGIMES}}
         junk = not_a_name(name)
         if junk:
-            out.append({"input": name, "match": "not screened", "id": "", "name": "", "type": "", "score": 0.0,
-                        "authorities": "", "also": junk, **{r: "" for r in REGIMES}})
+            row.update({"match": "not screened", "also": junk})
+            out.append(row)
             continue
         hits = store.search(name, limit=3)
         best = hits[0] if hits else None
-        row = {"input": name, "match": "no match", "id": "", "name": "", "type": "", "score": 0.0,
-               "authorities": "", "also": ""}
         if best:
             score = min(best["score"], 100.0)
             row.update({"id": best["id"], "name": best["name"], "type": best["type"], "score": round(score, 1),

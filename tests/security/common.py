@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import subprocess
 import sys
@@ -80,3 +81,11 @@ def release(store) -> str:
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "ownerscope.cli", *args], capture_output=True, text=True,
                           timeout=300, env={**os.environ, **(env or {})})
+
+
+def ingest_with_rejects(fmt: str, path: Path, store, tmp_path: Path):
+    """Ingest one file or bundle; the report and the quarantined rows (as the quarantine file holds them)."""
+    q = tmp_path / f"q-{fmt}.jsonl"
+    report = run_ingest(fmt, [path], store=store, show_progress=False, quarantine=q)
+    rejects = [json.loads(line) for line in q.read_text(encoding="utf-8").splitlines()] if q.exists() else []
+    return report, rejects

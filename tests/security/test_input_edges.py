@@ -8,17 +8,9 @@ import json
 import pytest
 
 from ownerscope.ingest.jsonstream import MAX_DEPTH
-from ownerscope.ingest.run import run_ingest
 
 from ..conftest import write_bundle
-from .common import run_cli
-
-
-def _ingest(fmt, path, store, tmp_path):
-    q = tmp_path / f"q-{fmt}.jsonl"
-    report = run_ingest(fmt, [path], store=store, show_progress=False, quarantine=q)
-    rejects = [json.loads(l) for l in q.read_text(encoding="utf-8").splitlines()] if q.exists() else []
-    return report, rejects
+from .common import ingest_with_rejects, run_cli
 
 
 # ----------------------------------------------------------------------------------------- CSV quotes
@@ -28,7 +20,7 @@ def test_unterminated_quote_quarantines_its_row_and_the_rest_loads(store, tmp_pa
                                           'b,company,"Beta\n'
                                           'c,company,Gamma\n'
                                           'd,company,Delta\n')
-    report, rejects = _ingest("csv", folder, store, tmp_path)
+    report, rejects = ingest_with_rejects("csv", folder, store, tmp_path)
     assert (report.read, report.stored, report.quarantined) == (4, 3, 1) and report.balanced
     assert [(r["line"], r["file"].endswith("entities.csv")) for r in rejects] == [(3, True)]
     assert "unterminated quote" in rejects[0]["reason"]
@@ -41,7 +33,7 @@ def test_a_quote_closed_rows_later_does_not_swallow_them(store, tmp_path):
                                           'b,company,Beta,\n'
                                           'c,company,"Gamma",\n'
                                           'd,company,Delta,"two\nlines of notes are fine"\n')
-    report, rejects = _ingest("csv", folder, store, tmp_path)
+    report, rejects = ingest_with_rejects("csv", folder, store, tmp_path)
     assert (report.read, report.stored, report.quarantined) == (4, 3, 1)
     assert [r["line"] for r in rejects] == [2] and "malformed CSV" in rejects[0]["reason"]
     assert store.get_entity("d")["notes"] == "two\nlines of notes are fine"  # a real multi-line field
@@ -53,7 +45,7 @@ def test_a_quote_that_swallows_rows_into_a_name_is_caught(store, tmp_path):
                                           'a,company,"Alpha\n'
                                           'b,company,Beta"\n'
                                           'c,company,Gamma\n')
-    report, rejects = _ingest("csv", folder, store, tmp_path)
+    report, rejects = ingest_with_rejects("csv", folder, store, tmp_path)
     assert [r["line"] for r in rejects] == [2] and "runs from line 2 to 3" in rejects[0]["reason"]
     assert report.stored == 2 and store.get_entity("b")["name"] == 'Beta"'  # line 3 is read again, on its own
 
@@ -71,7 +63,7 @@ def test_the_cli_reports_the_row_and_exits_3(store, tmp_path):
 
 def test_a_huge_field_is_quarantined_not_a_traceback(store, tmp_path):
     folder = write_bundle(tmp_path / "b", 'id,type,name\na,company,"' + "x" * 200_000 + '\nb,company,Beta\n')
-    report, rejects = _ingest("csv", folder, store, tmp_path)
+    report, rejects = ingest_with_rejects("csv", folder, store, tmp_path)
     assert report.stored == 1 and [r["line"] for r in rejects] == [2]
 
 
@@ -141,7 +133,7 @@ def test_deep_nesting_quarantines_the_record_and_the_rest_loads(store, tmp_path,
     deep = json.dumps(make(3, None))[:-1] + ', "deep": ' + _raw_deep(levels) + "}"
     path = tmp_path / name
     _write(path, [good1, deep, good2], layout)
-    report, rejects = _ingest(fmt, path, store, tmp_path)
+    report, rejects = ingest_with_rejects(fmt, path, store, tmp_path)
     assert report.quarantined == 1 and report.balanced, report.summary()
     assert report.stored == 2 * per_record
     assert f"nested deeper than {MAX_DEPTH} levels" in rejects[0]["reason"]
@@ -159,7 +151,7 @@ def test_deep_nesting_through_the_cli_is_one_line_not_a_traceback(tmp_path):
 def test_an_unclosed_deep_record_ends_the_file_with_one_reason(store, tmp_path):
     f = tmp_path / "b.json"
     f.write_text("[" + json.dumps(_bods_stmt("s1", "Alpha")) + ",\n" + "[" * 5_000)
-    report, rejects = _ingest("bods", f, store, tmp_path)
+    report, rejects = ingest_with_rejects("bods", f, store, tmp_path)
     assert report.stored == 1 and report.quarantined == 1
     assert "never closed" in rejects[0]["reason"]
 
@@ -179,7 +171,7 @@ def test_an_unclosed_deep_record_ends_the_file_with_one_reason(store, tmp_path):
 def test_a_field_of_the_wrong_type_is_quarantined_not_a_traceback(store, tmp_path, fmt, record, quarantined):
     path = tmp_path / ("x.ftm.json" if fmt == "ftm" else "x.jsonl")
     path.write_text(json.dumps(record) + "\n")
-    report, rejects = _ingest(fmt, path, store, tmp_path)
+    report, rejects = ingest_with_rejects(fmt, path, store, tmp_path)
     assert report.balanced and report.quarantined == quarantined, report.summary()
     assert report.stored == report.read - quarantined
     for r in rejects:

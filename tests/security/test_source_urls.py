@@ -15,7 +15,7 @@ from ownerscope.ui.pages.explore import source_links
 from ownerscope.urls import url_problem, web_url
 
 from ..conftest import write_bundle
-from .common import write_raw
+from .common import ingest_with_rejects, write_raw
 
 BAD = ["javascript:alert(document.cookie)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)",
        "data:text/html,<script>alert(1)</script>", "file:///etc/passwd", "ftp://example.org/x",
@@ -32,13 +32,6 @@ def test_only_http_and_https_pass():
     assert url_problem("") is None and web_url("") is None  # no URL is not a bad URL
 
 
-def _ingest(fmt, path, store, tmp_path):
-    q = tmp_path / f"q-{fmt}.jsonl"
-    report = run_ingest(fmt, [path], store=store, show_progress=False, quarantine=q)
-    rejects = [json.loads(l) for l in q.read_text(encoding="utf-8").splitlines()] if q.exists() else []
-    return report, rejects
-
-
 def test_csv_bundle_quarantines_a_bad_source_url_in_each_file(store, tmp_path):
     folder = write_bundle(
         tmp_path / "b",
@@ -52,7 +45,7 @@ def test_csv_bundle_quarantines_a_bad_source_url_in_each_file(store, tmp_path):
         "entity_id,authority,source_url\n"
         "a,us,file:///etc/passwd\n"
         "c,us,http://example.org/d\n")
-    report, rejects = _ingest("csv", folder, store, tmp_path)
+    report, rejects = ingest_with_rejects("csv", folder, store, tmp_path)
     assert (report.read, report.stored, report.quarantined) == (7, 4, 3) and report.balanced
     where = {(r["file"].rsplit("/", 1)[-1], r["line"]): r["reason"] for r in rejects}
     assert set(where) == {("entities.csv", 3), ("relations.csv", 2), ("designations.csv", 2)}
@@ -68,7 +61,7 @@ def test_ftm_quarantines_a_bad_source_url(store, tmp_path):
                                                              "sourceUrl": ["javascript:alert(1)"]}},
              {"id": "none", "schema": "Company", "properties": {"name": ["No URL"]}}]
     f.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
-    report, rejects = _ingest("ftm", f, store, tmp_path)
+    report, rejects = ingest_with_rejects("ftm", f, store, tmp_path)
     assert (report.read, report.stored, report.quarantined) == (3, 2, 1)
     assert rejects[0]["line"] == 2 and "sourceUrl" in rejects[0]["reason"] and "http" in rejects[0]["reason"]
 
@@ -83,7 +76,7 @@ def test_bods_quarantines_a_bad_source_url(store, tmp_path):
     f = tmp_path / "b.json"
     f.write_text(json.dumps([_bods("s1", "alpha", "https://x.org/"), _bods("s2", "beta", "javascript:alert(1)")],
                             indent=1), encoding="utf-8")
-    report, rejects = _ingest("bods", f, store, tmp_path)
+    report, rejects = ingest_with_rejects("bods", f, store, tmp_path)
     assert (report.read, report.stored, report.quarantined) == (2, 1, 1)
     assert "http or https" in rejects[0]["reason"] and rejects[0]["line"] > 1
 
@@ -92,7 +85,7 @@ def test_uk_psc_company_file_quarantines_a_bad_uri(store, tmp_path):
     f = tmp_path / "BasicCompanyData.csv"
     f.write_text("CompanyName,CompanyNumber,URI\nGOOD LTD,00000001,http://business.data.gov.uk/id/company/00000001\n"
                  "BAD LTD,00000002,javascript:alert(1)\n", encoding="utf-8")
-    report, rejects = _ingest("uk-psc", f, store, tmp_path)
+    report, rejects = ingest_with_rejects("uk-psc", f, store, tmp_path)
     assert (report.read, report.stored, report.quarantined) == (2, 1, 1)
     assert rejects[0]["line"] == 3 and "URI" in rejects[0]["reason"]
 
