@@ -86,8 +86,9 @@ def register():
         skipped = sum(r["match"] == "not screened" for r in rows)
         summary = html.P(f"{len(rows) - skipped} screened: {sum(r['match'] == 'match' for r in rows)} matched, "
                          f"{sum(r['match'] == 'possible' for r in rows)} possible, {caught} listed or caught "
-                         f"under at least one rule." + (f" {skipped} lines were not screened (too short or "
-                                                         f"not a name: see the table)." if skipped else ""),
+                         f"under at least one rule." + (f" {skipped} {'line was' if skipped == 1 else 'lines were'} not "
+                                                         f"screened (too short or not a name: see the table)."
+                                                         if skipped else ""),
                          className="hint")
         notes = [summary]
         if left_out:
