@@ -65,7 +65,7 @@ def main(version: bool = typer.Option(False, "--version", callback=version_cb, i
 @friendly
 def ingest(
     fmt: str = typer.Argument(..., metavar="FORMAT",
-                              help="csv, ftm, bods, ofac-sdn, uk-sanctions, gleif or uk-psc."),
+                              help="csv, ftm, bods, ofac-sdn, ofac-advanced, eu-fsf, un, uk-sanctions, gleif or uk-psc."),
     paths: List[Path] = typer.Argument(..., help="Input files or folders (a CSV bundle is a folder)."),
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     dataset: Optional[str] = typer.Option(None, "--dataset", help="Provenance name for these records "
@@ -75,6 +75,9 @@ def ingest(
     batch_size: int = typer.Option(100_000, "--batch-size", min=1, help="Records per store write."),
     output: Fmt = typer.Option(Fmt.table, "--format", help="Summary as text or JSON."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+    published: Optional[str] = typer.Option(None, "--published", help="The list's publication date "
+                                            "(YYYY-MM-DD) when the file does not state it (the legacy SDN "
+                                            "CSV); default: the date in the file, else the file's date."),
 ):
     """Load records from source files into the graph store.
 
@@ -84,7 +87,7 @@ def ingest(
     from .ingest.run import run_ingest
 
     report = run_ingest(fmt, paths, store_url=store, dataset=dataset, quarantine=quarantine,
-                        batch_size=batch_size, show_progress=progress)
+                        batch_size=batch_size, show_progress=progress, published=published)
     if output == Fmt.json:
         print_json(report.to_dict())
     else:
@@ -117,6 +120,29 @@ def stats(store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
         rows = [[k, f"{v:,}"] for k, v in counts[section].items()]
         rows.append(["total", f"{sum(counts[section].values()):,}"])
         print_table(section, ["kind", "count"], rows)
+
+
+@app.command()
+@friendly
+def datasets(store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+             output: Fmt = typer.Option(Fmt.table, "--format")):
+    """List the loaded list versions: publisher, publication date, content hash, when loaded."""
+    s = _store(store)
+    try:
+        versions = s.list_versions()
+    finally:
+        s.close()
+    versions.sort(key=lambda v: (v["authority"] or "", v["name"] or "", v["published"] or "", v["loaded"] or ""))
+    if output == Fmt.json:
+        print_json(versions)
+        return
+    if not versions:
+        out.print("no list loaded yet (ownerscope ingest / ownerscope fetch)")
+        return
+    print_table("list versions", ["authority", "name", "published", "basis", "loaded", "records", "sha256",
+                                  "designations by"],
+                [[v["authority"], v["name"], v["published"], v["published_basis"], (v["loaded"] or "")[:19],
+                  f"{v['records']:,}", (v["sha256"] or "")[:12], ", ".join(v["authorities"])] for v in versions])
 
 
 @app.command()
@@ -252,7 +278,8 @@ def demo(host: str = typer.Option("127.0.0.1", "--host"),
 
 
 # Commands that live with their package register themselves here: register(app, friendly).
-_COMMAND_MODULES = ("ownerscope.exposure.commands", "ownerscope.ingest.resolve_commands")
+_COMMAND_MODULES = ("ownerscope.exposure.commands", "ownerscope.ingest.resolve_commands",
+                    "ownerscope.ingest.fetch_commands")
 
 
 def _register_commands() -> None:

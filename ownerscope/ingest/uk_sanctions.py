@@ -1,4 +1,6 @@
-"""The UK consolidated sanctions list: the legacy OFSI ConList.csv and the newer UK Sanctions List CSV.
+"""The UK consolidated sanctions list: the legacy OFSI ConList.csv, the UK Sanctions List CSV and the
+UK Sanctions List XML (read by uk_sanctions_xml). The layout is told from the file itself: XML by its
+first bytes, the two CSV layouts by their header row.
 
 Both write one row per name: ConList groups its rows by "Group ID" ("Prime Alias" and "AKA" rows), the UK
 Sanctions List by "OFSI Group ID" / "Unique ID" ("Primary Name" and "Alias" rows). Each group becomes one
@@ -85,19 +87,68 @@ def _header(reader, path: Path) -> tuple[list[str], int]:
                      f"or 'Unique ID' in the first rows)")
 
 
+def is_xml(path: Path) -> bool:
+    with path.open("rb") as fh:
+        head = fh.read(512).lstrip(b"\xef\xbb\xbf").lstrip()
+    return head.startswith(b"<")
+
+
 def count_rows(paths: list[Path]) -> int:
+    from . import uk_sanctions_xml
+
     n = 0
     for p in paths:
+        if p.is_file() and is_xml(p):
+            n += uk_sanctions_xml.count_records(p)
+            continue
         with p.open("rb") as fh:
             n += count_newlines(fh)
     return n
 
 
+_STAMP = re.compile(r"(?:last updated|report date)\s*:?\s*,?\s*(\d{1,2}/\d{1,2}/\d{4})", re.IGNORECASE)
+
+
+def header(paths: list[Path]) -> dict:
+    """The list's own date: DateGenerated (XML), or the title row above a CSV header ("Last Updated,
+    01/02/2024" in ConList, "Report Date: 01/02/2024" in the UK Sanctions List CSV)."""
+    from . import uk_sanctions_xml
+
+    for p in paths:
+        if not p.is_file():
+            continue
+        if is_xml(p):
+            return uk_sanctions_xml.header(p)
+        first = next(_lines(p), "")
+        m = _STAMP.search(first)
+        layout = "UK Sanctions List (CSV)" if "report date" in first.lower() or "unique id" in first.lower() \
+            else "UK consolidated list (OFSI ConList)"
+        published = None
+        if m:
+            try:
+                published = _date(m.group(1))
+            except _Bad:
+                published = None
+        return {"published": published, "authority": "uk", "name": layout, "url": URL}
+    return {}
+
+
 def read(paths: list[Path], dataset: str) -> Iterator[Parsed | Rejected | Skipped]:
+    from . import uk_sanctions_xml
+
     for p in paths:
         if p.is_dir():
-            raise InputError(f"{p}: uk-sanctions reads the list's CSV file, not a folder")
-        yield from read_file(p, dataset)
+            raise InputError(f"{p}: uk-sanctions reads the list's CSV or XML file, not a folder")
+        if is_xml(p):
+            from .xmlstream import root_tag
+
+            root = root_tag(p)
+            if root != uk_sanctions_xml.ROOT:
+                raise InputError(f"{p}: an XML file, but not the UK Sanctions List (root element "
+                                 f"{root or 'none'!r}, expected 'Designations')")
+            yield from uk_sanctions_xml.read_file(p, dataset)
+        else:
+            yield from read_file(p, dataset)
 
 
 def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]:
@@ -211,8 +262,8 @@ def _emit(g: _Group, fname: str, dataset: str) -> Iterator[Parsed | Skipped]:
 
 
 def _adapter() -> Adapter:
-    return Adapter("uk-sanctions", "the UK consolidated sanctions list (OFSI ConList.csv or UK Sanctions List "
-                   "CSV)", read, count_rows)
+    return Adapter("uk-sanctions", "the UK consolidated sanctions list (OFSI ConList.csv, UK Sanctions List "
+                   "CSV or XML)", read, count_rows, authority="uk", title="UK sanctions list", header=header)
 
 
 register("uk-sanctions", _adapter)
