@@ -245,6 +245,9 @@ def serve(store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     serve_app(store, host=host, port=port, debug=debug)
 
 
+DEMO_PUBLISHED = "2024-05-03"
+
+
 @app.command()
 @friendly
 def demo(host: str = typer.Option("127.0.0.1", "--host"),
@@ -263,8 +266,10 @@ def demo(host: str = typer.Option("127.0.0.1", "--host"),
             shutil.rmtree(p)
         elif p.exists():
             p.unlink()
+    # the bundle's undated designations all come from the OFAC SDN list of 2024-05-03 (SEED_CASE.md):
+    # that is the publication date of this list version
     report = run_ingest("csv", [SEED_CASE], store_url=str(path), dataset="ownerscope-demo",
-                        show_progress=False)
+                        show_progress=False, published=DEMO_PUBLISHED)
     out.print(report.summary(), highlight=False)
     if report.quarantined:
         from .errors import InputError

@@ -1,6 +1,5 @@
 """CLI command `ownerscope fetch`: download, version and ingest an official list."""
 
-from __future__ import annotations
 
 from pathlib import Path
 from typing import Optional
