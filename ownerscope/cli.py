@@ -139,10 +139,10 @@ def datasets(store: Optional[str] = typer.Option(None, "--store", help=STORE_HEL
     if not versions:
         out.print("no list loaded yet (ownerscope ingest / ownerscope fetch)")
         return
-    print_table("list versions", ["authority", "name", "published", "basis", "loaded", "records", "sha256",
-                                  "designations by"],
-                [[v["authority"], v["name"], v["published"], v["published_basis"], (v["loaded"] or "")[:19],
-                  f"{v['records']:,}", (v["sha256"] or "")[:12], ", ".join(v["authorities"])] for v in versions])
+    print_table("list versions", ["authority", "name", "published", "loaded", "sha256"],
+                [[v["authority"], v["name"], (v["published"] or "?") + ("" if v["published_basis"] == "file header"
+                                                                        else f" ({v['published_basis']})"),
+                  (v["loaded"] or "")[:10], (v["sha256"] or "")[:12]] for v in versions])
 
 
 @app.command()

@@ -4,7 +4,7 @@ delete_relations (same semantics, same snapshot shape), each run as ONE write tr
 from __future__ import annotations
 
 from . import rows as R
-from .model import RELATION_LABELS, Designation, Relation, Source, dedupe
+from .model import RELATION_LABELS, Relation, dedupe
 from .neo4j_schema import rel_type, rel_types
 
 ENTITY_RETURN = R.ENTITY_RETURN

@@ -16,16 +16,13 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from followthemoney import registry
-
 from ..dates import parse_date
 from ..errors import InputError
-from ..graph.model import Designation, Source
+from ..graph.model import Designation, Entity, Source
 from . import identifiers as ids
 from . import xmlstream as X
-from .ofac_advanced import make_entity
 from .ofac_sdn import _entity_type
-from .records import Parsed, Rejected, Skipped, count_newlines
+from .records import Parsed, Rejected, Skipped
 from .registry import Adapter, register
 
 ROOT = "export"
@@ -158,7 +155,7 @@ def _entity(el, fname: str, line: int, dataset: str) -> Iterator[Parsed]:
     if functions:
         notes.append("function: " + "; ".join(dict.fromkeys(" ".join(f.split()) for f in functions)))
     src = [Source(dataset, lid, SEARCH_URL)]
-    yield Parsed(make_entity(
+    yield Parsed(Entity(
         id=f"eu-{lid}", type=etype, name=name,
         aliases=[n for n in dict.fromkeys(t[2] for t in names) if n != name],
         country=(countries or nationalities or [None])[0], identifiers=[i for i in dict.fromkeys(idents) if i],

@@ -300,24 +300,18 @@ def _party(el, refs: _Refs, fname: str, line: int, dataset: str) -> Iterator[Par
             if "{cc}" in scheme:
                 scheme = scheme.replace("{cc}", cc) if cc else scheme.split("-", 1)[1]
             idents.append(ids.make(scheme, number))
-    comment = X.text(el, "Comment")
+    comment = X.text(el, "Comment").strip("; ")
     if comment:
         notes.insert(0, comment)
     src = [Source(dataset, str(el.get("FixedRef") or pid), URL.format(uid=el.get("FixedRef") or pid))]
     facts = {"birth_dates": list(dict.fromkeys(births)), "nationalities": list(dict.fromkeys(nationalities)),
              "addresses": list(dict.fromkeys(addresses))}
-    ent = make_entity(id=f"ofac-{pid}", type=etype, name=name,
+    ent = Entity(id=f"ofac-{pid}", type=etype, name=name,
                       aliases=[a for a in dict.fromkeys(aliases) if a != name],
                       country=country or (nationalities[0] if nationalities else None),
                       identifiers=[i for i in dict.fromkeys(idents) if i], notes="; ".join(notes) or None,
                       sources=src, **facts)
     yield Parsed(ent, fname, line)
-
-
-def make_entity(**kw) -> Entity:
-    """An Entity with the facts the model keeps (dates of birth, nationalities, addresses)."""
-    fields = Entity.__dataclass_fields__
-    return Entity(**{k: v for k, v in kw.items() if k in fields})
 
 
 def _relationship(el, refs: _Refs, fname: str, line: int, dataset: str) -> Iterator[Parsed | Skipped]:

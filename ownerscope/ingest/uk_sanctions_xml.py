@@ -17,10 +17,9 @@ from typing import Iterator
 
 from followthemoney import registry
 
-from ..graph.model import Designation, Source
+from ..graph.model import Designation, Entity, Source
 from . import identifiers as ids
 from . import xmlstream as X
-from .ofac_advanced import make_entity
 from .ofac_sdn import _entity_type
 from .records import Parsed, Rejected, Skipped
 
@@ -170,7 +169,7 @@ def _designation(el, fname: str, line: int, dataset: str) -> Iterator[Parsed]:
         notes.append(f"statement of reasons: {reasons[:1000]}")
     src = [Source(dataset, gid, URL)]
     eid = f"uk-{gid}"
-    yield Parsed(make_entity(
+    yield Parsed(Entity(
         id=eid, type=etype, name=name, aliases=[a for a in dict.fromkeys(aliases) if a != name], country=country,
         identifiers=[i for i in dict.fromkeys(idents) if i], notes="; ".join(notes) or None, sources=src,
         birth_dates=list(dict.fromkeys(births)), nationalities=list(dict.fromkeys(nationalities)),

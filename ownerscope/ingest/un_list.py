@@ -18,10 +18,9 @@ from followthemoney import registry
 
 from ..dates import parse_date
 from ..errors import InputError
-from ..graph.model import Designation, Source
+from ..graph.model import Designation, Entity, Source
 from . import identifiers as ids
 from . import xmlstream as X
-from .ofac_advanced import make_entity
 from .ofac_sdn import _entity_type
 from .records import Parsed, Rejected, Skipped
 from .registry import Adapter, register
@@ -161,7 +160,7 @@ def _record(tag: str, el, fname: str, line: int, dataset: str) -> Iterator[Parse
         notes.insert(0, comments[:1000])
     src = [Source(dataset, ref or dataid, SEARCH_URL)]
     eid = f"un-{dataid}"
-    yield Parsed(make_entity(
+    yield Parsed(Entity(
         id=eid, type="person" if person else _entity_type("", name), name=name,
         aliases=[a for a in dict.fromkeys(aliases) if a and a != name],
         country=(countries or nationalities or [None])[0], identifiers=[i for i in dict.fromkeys(idents) if i],
