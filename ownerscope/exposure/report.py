@@ -80,12 +80,20 @@ def build_report(store, entity_id: str, regimes: list, as_of: str | None, ubo_th
     as_of = normalise_as_of(as_of)
     g = build_graph(store.ownership_frame(), store.designation_frame(), store.entity_frame(), as_of)
     results = [exposure_on_graph(g, r) for r in regimes]
+    list_versions = store.list_versions()
+    for r in results:
+        r.list_versions = list_versions
     detail = store.get_entity(entity_id) or {}
     i = g.index.get(entity_id)
     verdicts = []
+    used: dict[str, dict] = {}
     for r in results:
         v = r.verdict(entity_id)
-        verdicts.append({**v, "regime_title": r.regime.title, "regime_notes": r.regime.notes})
+        cur = r.currency
+        for ds in cur["datasets"]:
+            used.setdefault(ds["id"], ds)
+        verdicts.append({**v, "regime_title": r.regime.title, "regime_notes": r.regime.notes,
+                         "datasets": cur["datasets"], "missing_lists": cur["missing"]})
     structure = _structure(g, i, results) if i is not None else {"nodes": [], "edges": []}
     svg = ownership_svg(structure["nodes"], structure["edges"], entity_id) if structure["nodes"] else ""
     eff = effective_owners(g, entity_id) if i is not None else {}
@@ -111,7 +119,8 @@ def build_report(store, entity_id: str, regimes: list, as_of: str | None, ubo_th
                               "effective_share": round(v, 4)} for k, v in top],
         "ubo_threshold": ubo_threshold,
         "ubos": ultimate_beneficial_owners(g, entity_id, ubo_threshold) if i is not None else [],
-        "data": {"datasets": datasets, "source_urls": sorted({u for _, u in sources if u}),
+        "data": {"datasets": datasets, "list_versions": list(used.values()),
+                 "source_urls": sorted({u for _, u in sources if u}),
                  "entities_in_store": g.n, "ownership_and_control_edges_in_force": g.m,
                  "edges_not_in_force": g.inactive.height},
     }
@@ -140,7 +149,7 @@ def write_report(data: dict, fmt: str, path: Path) -> None:
 CSV_COLUMNS = ("regime", "as_of", "entity_id", "status", "section", "depth", "target_id", "owner_id",
                "owner_name", "owner_status", "edge_id", "type", "share", "share_min", "share_max", "counted",
                "running_total", "threshold", "start_date", "end_date", "basis", "joint_group", "note",
-               "source_urls")
+               "source_urls", "data_currency")
 
 
 def proof_rows(v: dict):
@@ -174,6 +183,19 @@ def proof_rows(v: dict):
         yield row("not_in_force", 0, v["id"], c)
 
 
+def list_version_words(data: dict) -> str:
+    """'OFAC SDN list (advanced XML) published 2024-11-21, loaded 2026-12-02; no EU list loaded'."""
+    from .currency import currency
+
+    parts = [currency([lv], lv.get("authorities") or [])["words"] for lv in data["data"].get("list_versions", [])]
+    missing = sorted({a for v in data["verdicts"] for a in v.get("missing_lists", [])})
+    if missing:
+        from ..authorities import label
+
+        parts += [f"no {label(a)} list loaded" for a in missing]
+    return "; ".join(parts) or "no list loaded"
+
+
 def report_csv(data: dict) -> str:
     buf = io.StringIO()
     w = csv.DictWriter(buf, CSV_COLUMNS)
@@ -181,8 +203,10 @@ def report_csv(data: dict) -> str:
     for v in data["verdicts"]:
         rows = list(proof_rows(v))
         if not rows:
-            w.writerow({"regime": v["regime"], "as_of": v["as_of"], "entity_id": v["id"], "status": v["status"],
-                        "section": "verdict"})
+            rows = [{"regime": v["regime"], "as_of": v["as_of"], "entity_id": v["id"], "status": v["status"],
+                     "section": "verdict"}]
+        for r in rows:
+            r["data_currency"] = v.get("clear_words") or v.get("data_currency")
         w.writerows(rows)
     return buf.getvalue()
 
@@ -222,7 +246,8 @@ def report_html(data: dict) -> str:
     verdict_rows = "".join(
         f'<tr><td>{escape(v["regime"])}</td><td><span class="st {v["status"]}">{v["status"]}</span></td>'
         f'<td>{escape(v.get("threshold", {}).get("words", "") if v.get("threshold") else "")}</td>'
-        f'<td>{v.get("total", 0):g}%</td><td>{v.get("effective_listed_share", 0):g}%</td></tr>'
+        f'<td>{v.get("total", 0):g}%</td><td>{v.get("effective_listed_share", 0):g}%</td>'
+        f'<td class="small">{escape(v.get("clear_words") or v.get("data_currency") or "")}</td></tr>'
         for v in data["verdicts"])
     sections = []
     for v in data["verdicts"]:
@@ -264,8 +289,9 @@ figure{{overflow-x:auto;border:1px solid #ddd;padding:6px}}</style></head><body>
 <p class="small">Computed as of <b>{escape(data['as_of'])}</b> (listings and ownership in force on that date), generated
 {escape(data['generated_at'])} by ownerscope {escape(data['ownerscope_version'])} from store {escape(str(data['store']))}.
 Datasets: {escape(', '.join(data['data']['datasets']))}.</p>
+<p class="small">List versions behind the verdicts: {escape(list_version_words(data))}.</p>
 <h2>Verdicts</h2>
-<table><tr><th>regime</th><th>status</th><th>threshold</th><th>listed holding</th><th>effective listed share</th></tr>
+<table><tr><th>regime</th><th>status</th><th>threshold</th><th>listed holding</th><th>effective listed share</th><th>data</th></tr>
 {verdict_rows}</table>
 <h2>Designations of this entity</h2><ul>{des or '<li>none recorded</li>'}</ul>
 <h2>Ownership structure</h2>
