@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ..authorities import is_sanctions, label
 from . import context, exposure_view
 
 REGIMES = ("ofac", "eu", "uk")
@@ -32,22 +33,36 @@ def screen(names: list[str], as_of: str | None) -> list[dict]:
         hits = store.search(name, limit=3)
         best = hits[0] if hits else None
         row = {"input": name, "match": "no match", "id": "", "name": "", "type": "", "score": 0.0,
-               "authorities": "", "also": ""}
+               "authorities": "", "other_lists": "", "also": ""}
         if best:
             score = min(best["score"], 100.0)
+            auth = best.get("authorities", [])
             row.update({"id": best["id"], "name": best["name"], "type": best["type"], "score": round(score, 1),
-                        "authorities": ", ".join(a.upper() for a in best.get("authorities", [])),
+                        # sanctions apart from export controls and other lists, which are never "listed"
+                        "authorities": ", ".join(a.upper() for a in auth if is_sanctions(a)),
+                        "other_lists": ", ".join(label(a) for a in auth if not is_sanctions(a)),
                         "match": "match" if score >= MATCH else "possible" if score >= POSSIBLE else "weak",
                         "also": "; ".join(f"{h['name']} ({h['score']:.0f})" for h in hits[1:])})
         for r, res in results.items():
             row[r] = res.status_of(best["id"]) if best and row["match"] != "weak" else ""
+            # a regime with no list loaded is never "clear": it was not screened
+            row[f"{r}_label"], row[f"{r}_class"] = exposure_view.badge(row[r], res) if row[r] else ("", "")
+            if row[r] == "clear" and res.currency["no_list"]:
+                row[r] = "no list"
+            row[f"{r}_data"] = res.currency["words"]
         out.append(row)
     return out
 
 
+def data_lines(as_of: str | None) -> list[str]:
+    """One line per regime: the list versions its column rests on ("OFAC: ... published ...")."""
+    return [f"{r.upper()}: {exposure_view.result(r, as_of).currency['words']}" for r in REGIMES]
+
+
 def to_csv(rows: list[dict]) -> str:
     buf = io.StringIO()
-    cols = ["input", "match", "score", "id", "name", "type", "authorities", *REGIMES, "also"]
+    cols = ["input", "match", "score", "id", "name", "type", "authorities", *REGIMES, "also", "other_lists",
+            *[f"{r}_data" for r in REGIMES]]
     w = csv.DictWriter(buf, cols, extrasaction="ignore")
     w.writeheader()
     w.writerows(rows)
