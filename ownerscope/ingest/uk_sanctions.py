@@ -43,7 +43,18 @@ COLUMNS = {
     "other": ("Other Information",),
     "imo": ("IMO number", "IMO Number"),
     "registration": ("Business registration number (s)", "Business Registration Number(s)"),
+    "dob": ("DOB", "D.O.B", "Date of birth"),
+    "passport": ("Passport Details", "Passport number", "Passport Number"),
+    "national_id": ("NI Number", "National Identifier number", "National Identification Number"),
+    "un_ref": ("UN Reference Number",),
+    "address": (("Address 1", "Address Line 1"), ("Address 2", "Address Line 2"), ("Address 3", "Address Line 3"),
+                ("Address 4", "Address Line 4"), ("Address 5", "Address Line 5"), ("Address 6", "Address Line 6"),
+                ("Post/Zip Code", "Address Postal Code"), ("Country", "Address Country")),
 }
+TUPLES = ("names", "address")  # fields read from several columns
+_PASSPORT = re.compile(r"(?:passport|number|no\.?)\s*(?:no\.?|number)?\s*:?\s*([A-Z]{0,3}\s?\d[\dA-Z]{4,})",
+                       re.IGNORECASE)
+_TOKEN = re.compile(r"^[A-Z]{0,3}\d[\dA-Z\-]{4,}$", re.IGNORECASE)
 PRIME = {"prime alias", "primary name", "primary name variation"}
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _IMO = re.compile(r"\bIMO(?: number)?\s*:?\s*(\d{7})\b", re.IGNORECASE)
@@ -164,7 +175,7 @@ def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]
                 return index[_norm_col(n)]
         return None
 
-    cols = {k: (tuple(col(*n) for n in v) if k == "names" else col(*v)) for k, v in COLUMNS.items()}
+    cols = {k: (tuple(col(*n) for n in v) if k in TUPLES else col(*v)) for k, v in COLUMNS.items()}
     groups: dict[str, _Group] = {}
     for row in reader:
         line = reader.line_num
@@ -175,7 +186,7 @@ def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]
         if len(row) != len(header):
             yield Rejected(fname, line, f"row has {len(row)} fields, the header has {len(header)}", row)
             continue
-        values = {k: (tuple(row[i].strip() if i is not None else "" for i in v) if k == "names"
+        values = {k: (tuple(row[i].strip() if i is not None else "" for i in v) if k in TUPLES
                       else (row[v].strip() if v is not None else "")) for k, v in cols.items()}
         gid = values["group"] or values["unique"]
         if not gid:
@@ -209,6 +220,39 @@ def _date(raw: str) -> str | None:
         raise _Bad(f"listed-on date {raw!r} is not a valid date") from None
 
 
+def _dob(raw: str) -> str | None:
+    """DD/MM/YYYY with 00 (or dd / mm) for an unknown day or month: '00/00/1980' -> '1980'."""
+    m = re.match(r"^\s*(\d{1,2}|dd)/(\d{1,2}|mm)/(\d{4})\s*$", raw or "", re.IGNORECASE)
+    if not m:
+        return raw.strip() if re.fullmatch(r"\s*\d{4}\s*", raw or "") else None
+    d, mth, y = m.groups()
+    if not mth.isdigit() or int(mth) == 0:
+        return y
+    if not d.isdigit() or int(d) == 0:
+        return f"{y}-{int(mth):02d}"
+    try:
+        from datetime import date
+
+        return date(int(y), int(mth), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def _numbers(raw: str) -> list[str]:
+    """Document numbers in a cell: the cell itself when it is one, else those named in its text
+    ("Passport No: 592667 (Qatari passport issued on 3 May 2007)")."""
+    out = []
+    for part in re.split(r"\s*\d+\)\s*|;", raw or ""):
+        part = part.strip().rstrip(".")
+        if not part:
+            continue
+        if _TOKEN.match(part):
+            out.append(part.replace(" ", ""))
+            continue
+        out.extend(m.group(1).replace(" ", "") for m in _PASSPORT.finditer(part))
+    return out
+
+
 def _name(v: dict) -> str:
     n1, n2, n3, n4, n5, n6 = v["names"]
     return re.sub(r"\s+", " ", " ".join(p for p in (n1, n2, n3, n4, n5, n6) if p)).strip()
@@ -233,8 +277,19 @@ def _emit(g: _Group, fname: str, dataset: str) -> Iterator[Parsed | Skipped]:
     eid = f"uk-{g.gid}"
     src = [Source(dataset, g.gid, URL)]
     aliases, idents, designations = [], [], {}
+    births, nationalities, addresses = [], [], []
     country = None
     for ln, v in g.rows:
+        d = _dob(v["dob"])
+        if d:
+            births.append(d)
+        for part in re.split(r"\s*\d+\)\s*|;|,", v["nationality"] or ""):
+            code = registry.country.clean(part.strip()) if part.strip() else None
+            if code:
+                nationalities.append(code.lower())
+        text = ", ".join(p for p in v["address"] if p)
+        if text:
+            addresses.append(text)
         n = _name(v)
         if n and n != name:
             aliases.append(n)
@@ -243,6 +298,13 @@ def _emit(g: _Group, fname: str, dataset: str) -> Iterator[Parsed | Skipped]:
             idents.append(ids.make("imo", m.group(1)))
         if v["imo"].isdigit():
             idents.append(ids.make("imo", v["imo"]))
+        if v["un_ref"]:
+            idents.append(ids.make("un-ref", v["un_ref"]))
+        cc = nationalities[0] if nationalities else None
+        for number in _numbers(v["passport"]):
+            idents.append(ids.make(f"{cc}-passport" if cc else "passport", number))
+        for number in _numbers(v["national_id"]):
+            idents.append(ids.make(f"{cc}-national-id" if cc else "national-id", number))
         for reg in filter(None, re.split(r"\s*[;,]\s*|\s*\d+\)\s*", v["registration"])):
             idents.append(ids.make(f"{country}-registration" if country else "registration", reg))
         if v["regime"] or v["listed"]:
@@ -251,7 +313,9 @@ def _emit(g: _Group, fname: str, dataset: str) -> Iterator[Parsed | Skipped]:
         etype = "vessel" if "vessel" in (pv["other"] or "").lower() else etype
     notes = pv["other"][:1000] or None
     yield Parsed(Entity(id=eid, type=etype, name=name, aliases=list(dict.fromkeys(aliases)), country=country,
-                        identifiers=[i for i in dict.fromkeys(idents) if i], notes=notes, sources=src),
+                        identifiers=[i for i in dict.fromkeys(idents) if i], notes=notes, sources=src,
+                        birth_dates=list(dict.fromkeys(births)), nationalities=list(dict.fromkeys(nationalities)),
+                        addresses=list(dict.fromkeys(addresses))),
                  fname, line)
     for (regime, listed), ln in designations.items():
         yield Parsed(Designation(entity_id=eid, authority="uk", program=regime, start_date=listed,
