@@ -129,7 +129,7 @@ def stats(store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
 def datasets(store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
              output: Fmt = typer.Option(Fmt.table, "--format")):
     """List the loaded list versions: publisher, publication date, content hash, when loaded."""
-    s = _store(store)
+    s = _store(store, read_only=True)
     try:
         versions = s.list_versions()
     finally:

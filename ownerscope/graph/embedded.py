@@ -119,6 +119,15 @@ class EmbeddedStore:
         if not read_only:
             for stmt in SCHEMA:
                 self._conn.execute(stmt)
+        # a store written before list versions existed, opened read-only (serve, reads): it has no
+        # ListVersion table and its designations no list columns; read them as unknown, never fail
+        self._lists = True
+        if read_only:
+            try:
+                cols = {r[1] for r in self._conn.execute("CALL TABLE_INFO('Designation') RETURN *").get_all()}
+                self._lists = "list_version" in cols
+            except RuntimeError:
+                self._lists = False
 
     # ------------------------------------------------------------------ plumbing
     def _run(self, cypher: str, params: dict | None = None):
@@ -274,7 +283,15 @@ class EmbeddedStore:
                   "loaded: $loaded, files: CAST($files AS STRING[]), url: $url, "
                   "authorities: CAST($authorities AS STRING[]), records: $records})", row)
 
+    def _des_return(self) -> str:
+        if self._lists:
+            return R.DES_RETURN
+        return ", ".join(f"d.{f}" if f not in ("list_version", "list_published") else "CAST(NULL AS STRING)"
+                         for f in R.DES_FIELDS)
+
     def list_versions(self) -> list[dict]:
+        if not self._lists:
+            return []
         cols = ", ".join(f"v.{f}" for f in R.LIST_VERSION_FIELDS)
         return [R.list_version_view(r) for r in self._rows(f"MATCH (v:ListVersion) RETURN {cols}")]
 
@@ -412,7 +429,7 @@ class EmbeddedStore:
         row = self._rows(f"MATCH (e:Entity {{id: $id}}) RETURN {R.ENTITY_RETURN}", {"id": eid})[0]
         ent = R.entity_from_row(row)
         des = [R.designation_from_row(r) for r in self._rows(
-            f"MATCH (e:Entity {{id: $id}})-[:LISTED]->(d:Designation) RETURN {R.DES_RETURN}", {"id": eid})]
+            f"MATCH (e:Entity {{id: $id}})-[:LISTED]->(d:Designation) RETURN {self._des_return()}", {"id": eid})]
         rels = []
         for direction, pattern in (("out", "(e:Entity {id: $id})-[r]->(o:Entity)"),
                                    ("in", "(e:Entity {id: $id})<-[r]-(o:Entity)")):
@@ -479,8 +496,9 @@ class EmbeddedStore:
     def designation_frame(self) -> pl.DataFrame:
         res = self._run("MATCH (e:Entity)-[:LISTED]->(d:Designation) RETURN d.id AS id, e.id AS entity_id, "
                         "d.authority AS authority, d.program AS program, d.start_date AS start_date, "
-                        "d.end_date AS end_date, d.sources AS sources, d.list_version AS list_version, "
-                        "d.list_published AS list_published")
+                        "d.end_date AS end_date, d.sources AS sources, "
+                        + ("d.list_version AS list_version, d.list_published AS list_published" if self._lists
+                           else "CAST(NULL AS STRING) AS list_version, CAST(NULL AS STRING) AS list_published"))
         return R.normalise_frame(res.get_as_pl(), R.DESIGNATION_SCHEMA)
 
     def entity_frame(self, ids: Sequence[str] | None = None) -> pl.DataFrame:
