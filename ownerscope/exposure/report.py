@@ -229,8 +229,9 @@ def _tree_html(node: dict) -> str:
         extra = "; ".join(x for x in (escape(c.get("note") or ""), escape(_dates(c))) if x)
         listed = ""
         if owner.get("designations") is not None:
-            listed = "<br><em>listed:</em> " + escape("; ".join(
-                f"{d['authority']} {d['program'] or ''} {('since ' + d['start_date']) if d['start_date'] else ''}"
+            listed = ("<br><em>possibly listed (listing date unknown):</em> " if owner.get("listing_date_unknown")
+                      else "<br><em>listed:</em> ") + escape("; ".join(
+                f"{d['authority']} {d['program'] or ''} ({d.get('date_basis') or 'listing date unknown'})"
                 for d in owner["designations"]))
         items.append(f'<li><b>{escape(owner["name"])}</b> <code>{escape(owner["id"])}</code> '
                      f'<span class="st {escape(owner["status"])}">{escape(owner["status"])}</span>: {what}'

@@ -1,7 +1,8 @@
 """LadybugDB (pip package `ladybug`, the maintained fork of Kuzu): the embedded default store.
 
-New records go in through the engine's bulk path (COPY FROM a Polars frame); records whose id already
-exists are merged in Python (sources, aliases and identifiers are united) and SET by id.
+Tables: Entity, Designation (LISTED from its entity), Redirect, ListVersion and one relationship table per
+relation type. New records go in through the engine's bulk path (COPY FROM a Polars frame); records whose
+id already exists are merged in Python (sources, aliases and identifiers are united) and SET by id.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Neo4j through the official `neo4j` driver (bolt://, neo4j://, neo4j+s://).
 
 The model in Neo4j: `(:Entity)` nodes with the embedded store's Entity properties, `(:Designation)` nodes
-linked by `(:Entity)-[:LISTED]->(:Designation)`, `(:Redirect {id, target})` for merged ids, and relations
-as relationships typed by RELATION_LABELS (OWNS, CONTROLS, ...) carrying the relation properties.
+linked by `(:Entity)-[:LISTED]->(:Designation)`, `(:Redirect {id, target})` for merged ids,
+`(:ListVersion)` nodes for the loaded list versions (designations name theirs in `list_version`), and
+relations as relationships typed by RELATION_LABELS (OWNS, CONTROLS, ...) carrying the relation properties.
 
 Writes are `UNWIND $rows` batches in managed write transactions (retried by the driver on transient
 errors); a record whose id exists is merged with the stored one exactly as the embedded store does

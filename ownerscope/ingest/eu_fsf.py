@@ -175,9 +175,10 @@ def _entity(el, fname: str, line: int, dataset: str) -> Iterator[Parsed]:
         by_programme[None] = ("9999", None, "", None, None, "")
     for programme, (first, _, title, pub, force, url) in by_programme.items():
         start = listed or (first if first != "9999" else None)
+        ref = el.get("euReferenceNumber")
         note = ", ".join(filter(None, (f"EU regulation {title}" if title else None,
                                        f"published {pub}" if pub else None, f"in force {force}" if force else None,
-                                       f"EU ref {el.get('euReferenceNumber')}" if el.get("euReferenceNumber") else None)))
+                                       f"EU ref {ref}" if ref else None)))
         basis = "designation date" if listed else "entry into force of the listing regulation" if force else \
             "publication of the listing regulation" if pub else None
         if basis and start:

@@ -75,7 +75,8 @@ def check_url(url: str) -> None:
 
 def download(url: str, dest: Path, on_progress: Callable[[int, int | None], None] | None = None,
              timeout: float = 60.0) -> str:
-    """Stream `url` into `dest`; return the sha256 of what was written."""
+    """Stream `url` into `dest`; return the sha256 of what was written. The file gets the server's
+    Last-Modified date, the "file date" of a list that states no publication date of its own."""
     check_url(url)
     req = urllib.request.Request(url, headers={"User-Agent": "ownerscope-fetch"})
     h = hashlib.sha256()
@@ -90,11 +91,20 @@ def download(url: str, dest: Path, on_progress: Callable[[int, int | None], None
                 done += len(chunk)
                 if on_progress:
                     on_progress(done, total)
+            modified = resp.headers.get("Last-Modified")
     except urllib.error.HTTPError as e:
         raise InputError(f"{url}: the server answered {e.code} {e.reason}") from None
     except (urllib.error.URLError, OSError, ValueError) as e:
         reason = getattr(e, "reason", e)
         raise InputError(f"{url}: download failed: {reason}") from None
+    if modified:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            ts = parsedate_to_datetime(modified).timestamp()
+            os.utime(dest, (ts, ts))
+        except (TypeError, ValueError, OverflowError):
+            pass
     return h.hexdigest()
 
 

@@ -60,7 +60,7 @@ def describe(adapter, paths: list[Path], published: str | None = None) -> ListVe
         published = head["published"]
     else:
         published, basis = file_date(paths), "file date"
-    return ListVersion(authority=head.get("authority", adapter.authority), name=head.get("name") or adapter.title or TITLES.get(adapter.name, adapter.name),
-                       format=adapter.name, sha256=sha256_of(paths), published=published,
+    name = head.get("name") or adapter.title or TITLES.get(adapter.name, adapter.name)
+    return ListVersion(authority=head.get("authority", adapter.authority), name=name, format=adapter.name, sha256=sha256_of(paths), published=published,
                        published_basis=basis, loaded=now_utc(), files=[p.name for p in paths],
                        url=head.get("url", ""))

@@ -57,6 +57,8 @@ def test_html_report(demo_store, tmp_path):
     assert "<svg" in html and "exposed" in html and "State Corporation Rostec" in html
     assert "25% plus one share" in html and "Mikhail Shelkov" in html and "2025-01-01" in html
     assert "List versions behind the verdicts: CSV bundle published 2024-05-03 (given by the user)" in html
+    # the date basis of Rostec's undated OFAC listing
+    assert "listing date unknown: listed on or before 2024-05-03, the publication date of the list version" in html
 
 
 def test_csv_report_one_row_per_proof_edge(demo_store, tmp_path):

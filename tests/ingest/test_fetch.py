@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+from datetime import datetime, timezone
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -94,8 +96,11 @@ def test_fetch_new_version_and_other_sources(served, tmp_path, store):
     # a legacy CSV and an OpenSanctions dataset by name come through the same path
     (root / "sdn.csv").write_text('2001,"ACME TRADING LLC",-0- ,"RUSSIA-EO14024",-0- ,-0- ,-0- ,-0- ,-0- ,'
                                   '-0- ,-0- ,-0- \n', encoding="latin-1")
+    stamp = datetime(2024, 5, 3, 12, tzinfo=timezone.utc).timestamp()
+    os.utime(root / "sdn.csv", (stamp, stamp))  # the server's Last-Modified is the file date
     legacy = fetch("ofac-sdn", url=f"{base}/sdn.csv", keep_dir=keep, show_progress=False, store=store)
-    assert legacy.changed and legacy.list_version["published_basis"] == "file date"
+    assert legacy.changed and (legacy.list_version["published"], legacy.list_version["published_basis"]) == (
+        "2024-05-03", "file date")
     assert source_for("opensanctions:us_ofac_sdn").url == \
         "https://data.opensanctions.org/datasets/latest/us_ofac_sdn/entities.ftm.json"
 
