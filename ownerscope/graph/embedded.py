@@ -58,6 +58,7 @@ DES_SCHEMA = {"id": pl.Utf8, "entity_id": pl.Utf8, "authority": pl.Utf8, "progra
               "start_date": pl.Utf8, "end_date": pl.Utf8, "note": pl.Utf8, "sources": pl.List(pl.Utf8),
               "list_version": pl.Utf8, "list_published": pl.Utf8}
 ENTITY_REL_LABELS = "|".join(RELATION_LABELS.values())
+CONSOLE_MEMORY = 1 << 30  # bytes of buffer pool a console query may use; beyond it the query fails
 # the store's own statements that write (only this module's Cypher is matched, never a user's)
 _WRITES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|ALTER|DROP|COPY)\b")
 
@@ -544,6 +545,7 @@ class EmbeddedStore:
         check_read_only(cypher, "embedded")
         limit = int(limit or 1000)
         conn = ladybug.Connection(self._console_database())
+        conn.set_max_threads_for_exec(1)
         watchdog = threading.Timer(timeout_s, conn.interrupt) if timeout_s else None
         try:
             if timeout_s:
@@ -581,11 +583,11 @@ class EmbeddedStore:
                 pass
 
     def _console_database(self):
-        """The database the console reads: this store's own when it was opened read-only, else a second
-        handle opened read-only by the engine, reopened after this store writes (a read-only handle sees
-        the data as it was when it was opened)."""
-        if self._read_only:
-            return self._db
+        """The database handle the console reads: opened read-only by the engine, apart from the store's
+        own handle, with one worker thread and a buffer pool of its own (CONSOLE_MEMORY), so a console query
+        neither waits for nor starves the searches and expansions of other users (the engine's worker
+        threads belong to a database handle). Reopened after this store writes, since a read-only handle sees
+        the data as it was when it was opened."""
         with self._console_lock:
             if self._console_db is None or self._console_stale:
                 if self._console_db is not None:
@@ -594,7 +596,8 @@ class EmbeddedStore:
                     except Exception:
                         pass
                 try:
-                    self._console_db = ladybug.Database(str(self.path), read_only=True)
+                    self._console_db = ladybug.Database(str(self.path), read_only=True, max_num_threads=1,
+                                                        buffer_pool_size=CONSOLE_MEMORY)
                 except RuntimeError as e:
                     raise StoreUnavailable(f"cannot open {self.path} read-only for the console: {e}") from e
                 self._console_stale = False

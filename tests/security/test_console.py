@@ -156,6 +156,26 @@ def test_a_long_console_query_does_not_block_other_reads(store):
     """While a console query runs (until its 4 s limit), another client's search answers: it finishes
     before the console query does, many times over."""
     dense(store)
+    searches_finish_first(store)
+
+
+def test_console_does_not_block_reads_on_a_read_only_store(tmp_path):
+    """The same on an embedded store opened read-only, as `serve` opens it (the console then still reads
+    through a handle of its own: the engine's worker threads belong to a handle)."""
+    from ownerscope.graph.store import open_store
+
+    path = str(tmp_path / "served.lbug")
+    w = open_store(path)
+    dense(w)
+    w.close()
+    st = open_store(path, read_only=True)
+    try:
+        searches_finish_first(st)
+    finally:
+        st.close()
+
+
+def searches_finish_first(store) -> None:
     done: dict[str, float] = {}
 
     def console():
