@@ -68,7 +68,7 @@ def main(version: bool = typer.Option(False, "--version", callback=version_cb, i
 @friendly
 def ingest(
     fmt: str = typer.Argument(..., metavar="FORMAT",
-                              help="csv, ftm, bods, ofac-sdn, uk-sanctions, gleif or uk-psc."),
+                              help="csv, ftm, bods, ofac-sdn, ofac-advanced, eu-fsf, un, uk-sanctions, gleif or uk-psc."),
     paths: List[Path] = typer.Argument(..., help="Input files or folders (a CSV bundle is a folder)."),
     store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     dataset: Optional[str] = typer.Option(None, "--dataset", help="Provenance name for these records "
@@ -78,6 +78,9 @@ def ingest(
     batch_size: int = typer.Option(100_000, "--batch-size", min=1, help="Records per store write."),
     output: Fmt = typer.Option(Fmt.table, "--format", help="Summary as text or JSON."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+    published: Optional[str] = typer.Option(None, "--published", help="The list's publication date "
+                                            "(YYYY-MM-DD) when the file does not state it (the legacy SDN "
+                                            "CSV); default: the date in the file, else the file's date."),
 ):
     """Load records from source files into the graph store.
 
@@ -87,7 +90,7 @@ def ingest(
     from .ingest.run import run_ingest
 
     report = run_ingest(fmt, paths, store_url=store, dataset=dataset, quarantine=quarantine,
-                        batch_size=batch_size, show_progress=progress)
+                        batch_size=batch_size, show_progress=progress, published=published)
     if output == Fmt.json:
         print_json(report.to_dict())
     else:
@@ -121,6 +124,29 @@ def stats(store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
         rows = [[k, f"{v:,}"] for k, v in counts[section].items()]
         rows.append(["total", f"{sum(counts[section].values()):,}"])
         print_table(section, ["kind", "count"], rows)
+
+
+@app.command()
+@friendly
+def datasets(store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+             output: Fmt = typer.Option(Fmt.table, "--format")):
+    """List the loaded list versions: publisher, publication date, content hash, when loaded."""
+    s = _store(store, read_only=True)
+    try:
+        versions = s.list_versions()
+    finally:
+        s.close()
+    versions.sort(key=lambda v: (v["authority"] or "", v["name"] or "", v["published"] or "", v["loaded"] or ""))
+    if output == Fmt.json:
+        print_json(versions)
+        return
+    if not versions:
+        out.print("no list loaded yet (ownerscope ingest / ownerscope fetch)")
+        return
+    print_table("list versions", ["authority", "name", "published", "loaded", "sha256"],
+                [[v["authority"], v["name"], (v["published"] or "?") + ("" if v["published_basis"] == "file header"
+                                                                        else f" ({v['published_basis']})"),
+                  (v["loaded"] or "")[:10], (v["sha256"] or "")[:12]] for v in versions])
 
 
 @app.command()
@@ -231,6 +257,9 @@ def serve(store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
     serve_app(store, host=host, port=port, debug=debug, insecure=insecure, console=console)
 
 
+DEMO_PUBLISHED = "2024-05-03"
+
+
 @app.command()
 @friendly
 def demo(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (see serve --help)."),
@@ -256,8 +285,10 @@ def demo(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen
             shutil.rmtree(p)
         elif p.exists():
             p.unlink()
+    # the bundle's undated designations all come from the OFAC SDN list of 2024-05-03 (SEED_CASE.md):
+    # that is the publication date of this list version
     report = run_ingest("csv", [SEED_CASE], store_url=str(path), dataset="ownerscope-demo",
-                        show_progress=False)
+                        show_progress=False, published=DEMO_PUBLISHED)
     out.print(report.summary(), highlight=False, markup=False)
     if report.quarantined:
         from .errors import InputError
@@ -271,7 +302,8 @@ def demo(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen
 
 
 # Commands that live with their package register themselves here: register(app, friendly).
-_COMMAND_MODULES = ("ownerscope.exposure.commands", "ownerscope.ingest.resolve_commands", "ownerscope.api.commands")
+_COMMAND_MODULES = ("ownerscope.exposure.commands", "ownerscope.ingest.resolve_commands",
+                    "ownerscope.ingest.fetch_commands", "ownerscope.api.commands")
 
 
 def _register_commands() -> None:

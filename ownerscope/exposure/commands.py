@@ -71,6 +71,7 @@ def register(app: typer.Typer, friendly) -> None:
                      for v in verdicts])
         counts = res.counts()
         out.print(", ".join(f"{k} {counts[k]:,}" for k in counts), highlight=False, markup=False)
+        out.print(f"data: {res.currency['words']}", highlight=False, markup=False)
         if chosen or explain:
             for v in verdicts:
                 out.print("")

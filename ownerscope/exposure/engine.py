@@ -21,7 +21,7 @@ import polars as pl
 from ..dates import parse_date, today
 from ..errors import InputError
 from . import propagate
-from .ownership_graph import CONTROL, OWNERSHIP, OwnershipGraph, build_graph, listed_mask
+from .ownership_graph import CONTROL, OWNERSHIP, OwnershipGraph, build_graph, listed_mask, maybe_listed_mask
 from .regimes import Regime, Threshold
 
 STATUSES = ("listed", "derived", "possible", "review", "exposed", "clear")
@@ -35,11 +35,20 @@ class ExposureResult:
     threshold: Threshold
     graph: OwnershipGraph
     listed: np.ndarray
+    maybe: np.ndarray                        # perhaps listed on the date (undated listing, older date)
     low: propagate.Run
     high: propagate.Run
     codes: np.ndarray                        # index into STATUSES per node
     other_max: np.ndarray                    # largest stake of an owner that is not caught (review rule)
+    list_versions: list = field(default_factory=list)  # the store's list versions (data currency)
     _cache: dict = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def currency(self) -> dict:
+        """The list versions the regime's verdicts rest on, and its authorities with no list loaded."""
+        from .currency import currency
+
+        return currency(self.list_versions, self.regime.authorities)
 
     def index_of(self, entity_id: str) -> int | None:
         return self.graph.index.get(entity_id)
@@ -62,9 +71,17 @@ class ExposureResult:
     def verdict(self, entity_id: str) -> dict:
         """Status, human-readable explanation and JSON proof of one entity."""
         if entity_id not in self._cache:
+            from .currency import clear_words
             from .explain import explain
 
-            self._cache[entity_id] = explain(self, entity_id)
+            v = explain(self, entity_id)
+            cur = self.currency
+            v["data_currency"] = cur["words"]
+            if v["status"] == "clear":
+                v["clear_words"] = clear_words(cur, self.regime.name)
+                v["no_list"] = cur["no_list"]
+            v["explanation"] = v["explanation"] + f"\nData: {cur['words']}."
+            self._cache[entity_id] = v
         return self._cache[entity_id]
 
     @cached_property
@@ -81,8 +98,11 @@ class ExposureResult:
 
     def to_json(self, entity_ids: list[str] | None = None) -> dict:
         ids = self.non_clear_ids() if entity_ids is None else entity_ids
+        cur = self.currency
         return {"regime": self.regime.name, "as_of": self.as_of, "threshold": self.threshold.to_dict(),
-                "counts": self.counts(), "entities": [self.verdict(i) for i in ids]}
+                "counts": self.counts(), "datasets": cur["datasets"], "missing_lists": cur["missing"],
+                "data_currency": cur["words"], "other_lists": cur["other_lists"],
+                "entities": [self.verdict(i) for i in ids]}
 
 
 def normalise_as_of(as_of: str | None) -> str:
@@ -109,10 +129,13 @@ def exposure_on_graph(graph: OwnershipGraph, regime: Regime) -> ExposureResult:
     as_of = graph.as_of
     th = regime.threshold_on(as_of)
     listed = listed_mask(graph, regime.authorities)
+    # an undated listing before its list's publication date may or may not have been in force: it
+    # seeds only the upper run, so what it alone would catch is `possible`, never `derived`
+    maybe = maybe_listed_mask(graph, regime.authorities) & ~listed
     kernel = propagate.aggregate if regime.aggregate else propagate.per_person
     joint = regime.joint_arrangements and len(graph.joint_target) > 0
     low = kernel(graph, listed, graph.lo, graph.joint_lo if joint else None, th, regime.control_counts)
-    high = kernel(graph, listed, graph.hi, graph.joint_hi if joint else None, th, regime.control_counts)
+    high = kernel(graph, listed | maybe, graph.hi, graph.joint_hi if joint else None, th, regime.control_counts)
 
     codes = np.full(graph.n, CODE["clear"], dtype=np.int8)
     # exposed: an ownership or control edge from a caught (or possibly caught) owner
@@ -132,14 +155,16 @@ def exposure_on_graph(graph: OwnershipGraph, regime: Regime) -> ExposureResult:
     codes[high.caught] = CODE["possible"]
     codes[low.caught] = CODE["derived"]
     codes[listed] = CODE["listed"]
-    return ExposureResult(regime=regime, as_of=as_of, threshold=th, graph=graph, listed=listed, low=low,
+    return ExposureResult(regime=regime, as_of=as_of, threshold=th, graph=graph, listed=listed, maybe=maybe, low=low,
                           high=high, codes=codes, other_max=other_max)
 
 
 def exposure_for_store(store, regime: Regime, as_of: str | None = None) -> ExposureResult:
     """Read the three frames through the store protocol and compute the exposure."""
-    return compute_exposure(store.ownership_frame(), store.designation_frame(), store.entity_frame(),
-                            regime, as_of)
+    res = compute_exposure(store.ownership_frame(), store.designation_frame(), store.entity_frame(),
+                           regime, as_of)
+    res.list_versions = store.list_versions()
+    return res
 
 
 __all__ = ["CONTROL", "OWNERSHIP", "STATUSES", "ExposureResult", "compute_exposure", "exposure_for_store",

@@ -67,6 +67,7 @@ class _Explainer:
         self.node_ids: dict[str, None] = {}
         self.edge_ids: dict[str, None] = {}
         self.listed_persons: dict[str, None] = {}
+        self.date_unknown: dict[str, None] = {}  # listed persons whose listing date is unknown on as_of
 
     # ------------------------------------------------------------------ helpers
     def designations(self, i: int, counted: bool = True) -> list[dict]:
@@ -80,10 +81,12 @@ class _Explainer:
         auth = set(self.reg.authorities)
         out = []
         for r in rows:
-            if counted != (r["active"] and r["authority"] in auth):
+            if counted != ((r["active"] or r.get("maybe", False)) and r["authority"] in auth):
                 continue
             out.append({"id": r["id"], "authority": r["authority"], "program": r["program"],
                         "start_date": r["start_date"], "end_date": r["end_date"], "active": r["active"],
+                        "maybe": bool(r.get("maybe")), "date_basis": date_basis(r),
+                        "list_version": r.get("list_version"), "list_published": r.get("list_published"),
                         "sources": _sources(r["sources"])})
         return sorted(out, key=lambda d: (d["authority"], d["program"] or ""))
 
@@ -110,9 +113,12 @@ class _Explainer:
     def node(self, i: int, run, key: int | None, depth: int, path: frozenset) -> dict:
         d = self.brief(i)
         self.node_ids[d["id"]] = None
-        if (key is None and self.res.listed[i]) or (key is not None and i == key):
+        if (key is None and (self.res.listed[i] or self.res.maybe[i])) or (key is not None and i == key):
             d["designations"] = self.designations(i)
             self.listed_persons[d["id"]] = None
+            if self.res.maybe[i]:
+                d["listing_date_unknown"] = True
+                self.date_unknown[d["id"]] = None
             return d
         if i in path or depth > MAX_DEPTH:
             d["ref"] = True
@@ -237,8 +243,9 @@ def explain(res: "ExposureResult", entity_id: str) -> dict:
                    "aggregation": "pooled across listed persons" if res.regime.aggregate
                    else "per designated person (joint arrangements pooled)",
                    "control_counts": res.regime.control_counts}
-    if status == "listed":
-        proof["tree"] = x.node(i, res.low, None if res.regime.aggregate else i, 0, frozenset())
+    if status == "listed" or (status == "possible" and res.maybe[i]):
+        run = res.low if status == "listed" else res.high
+        proof["tree"] = x.node(i, run, None if res.regime.aggregate else i, 0, frozenset())
     elif status == "clear":
         proof["tree"] = {**x.brief(i), "contributions": []}
         x.node_ids[entity_id] = None
@@ -270,9 +277,14 @@ def explain(res: "ExposureResult", entity_id: str) -> dict:
     proof["total"] = tree.get("total", 0.0)
     proof["total_max"] = tree.get("total_max", 0.0)
     proof["gap"] = max(0.0, round(th.value - proof["total"], 6))
-    proof["other_owners"] = x.other_owners(i, caught_in_high) if status != "listed" else []
-    proof["not_in_force"] = x.not_in_force(i) if status != "listed" else []
+    own_listing = status == "listed" or bool(res.maybe[i])
+    proof["other_owners"] = x.other_owners(i, caught_in_high) if not own_listing else []
+    proof["not_in_force"] = x.not_in_force(i) if not own_listing else []
     proof["listed_persons"] = list(x.listed_persons)
+    proof["listing_date_unknown"] = list(x.date_unknown)
+    reasons = []
+    if x.date_unknown:
+        reasons.append("listing date unknown")
     proof["node_ids"] = list(x.node_ids)
     proof["edge_ids"] = list(x.edge_ids)
     proof["context_edge_ids"] = [c["edge_id"] for c in proof["other_owners"] + proof["not_in_force"]]
@@ -280,6 +292,7 @@ def explain(res: "ExposureResult", entity_id: str) -> dict:
         proof["review"] = {"indication": "largest minority", "rule": res.regime.review_largest_minority,
                            "listed_stake": proof["total"], "largest_other_stake": float(res.other_max[i])}
     info["listed_persons"] = proof["listed_persons"]
+    info["reasons"] = reasons
     info["total"] = proof["total"]
     info["threshold"] = th.to_dict()
     info["effective_listed_share"] = round(float(res.effective_listed[i]), 6)
@@ -289,12 +302,28 @@ def explain(res: "ExposureResult", entity_id: str) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------- text
+def date_basis(d: dict) -> str:
+    """How the listing date of a designation is known, in words (proofs and reports state it)."""
+    from .ownership_graph import NO_VERSION, SUPERSEDED
+
+    if d.get("start_date"):
+        return f"listed on {d['start_date']} (date stated by the list)"
+    if d.get("date_basis") == SUPERSEDED:
+        return "undated entry, replaced by a dated designation for the same authority and program"
+    if d.get("list_published") and d.get("date_basis") != NO_VERSION:
+        return (f"listing date unknown: listed on or before {d['list_published']}, the publication date "
+                f"of the list version it came from")
+    return "listing date unknown (no list version recorded)"
+
+
 def _designation_words(ds: list[dict]) -> str:
     parts = []
     for d in ds:
         s = d["authority"] + (f" {d['program']}" if d["program"] else "")
         if d["start_date"]:
             s += f" since {d['start_date']}"
+        else:
+            s += f" ({date_basis(d)})"
         parts.append(s)
     return "; ".join(parts)
 
@@ -328,7 +357,8 @@ def _tree_lines(node: dict, indent: int, lines: list[str], th) -> None:
             lines.append(f"{pad}+ {counted}{rng} held by {who} ({share_words(c)}{joint}); "
                          f"running total {pct(c['running_total'])}{tail}")
         if owner.get("designations") is not None:
-            lines.append(f"{pad}    {owner['name']} is listed: {_designation_words(owner['designations'])}")
+            perhaps = "possibly listed (listing date unknown)" if owner.get("listing_date_unknown") else "listed"
+            lines.append(f"{pad}    {owner['name']} is {perhaps}: {_designation_words(owner['designations'])}")
         elif owner.get("ref"):
             lines.append(f"{pad}    {owner['name']} is {owner['status']} (explained separately)")
         elif owner.get("contributions") is not None:
@@ -349,6 +379,11 @@ def render_text(info: dict, proof: dict, res) -> str:
     if status == "listed":
         lines.append(f"Designated: {_designation_words(tree.get('designations', []))}.")
         return "\n".join(lines)
+    if status == "possible" and tree.get("listing_date_unknown") and tree.get("designations") is not None:
+        lines.append(f"Possibly listed on {res.as_of} (listing date unknown): "
+                     f"{_designation_words(tree.get('designations', []))}. The list gives no listing date, "
+                     f"so it is known to be listed only from its list version's publication date.")
+        return "\n".join(lines)
     if status == "clear":
         lines.append("No ownership or control by a listed person in force on the date.")
     pooled = reg.aggregate
@@ -367,6 +402,10 @@ def render_text(info: dict, proof: dict, res) -> str:
         lines.append(f"Possibly caught: {who} {verb} {pct(total)} for certain and up to {pct(total_max)} "
                      f"within published ranges or unknown shares; it is caught if the uncertain stakes add "
                      f"{need} {pct(proof['gap'])} more.")
+        if proof.get("listing_date_unknown"):
+            lines.append("Listing date unknown for " + ", ".join(proof["listing_date_unknown"])
+                         + f": their lists give no listing date and were published after {res.as_of}, so "
+                         f"their stakes count only as possible.")
     elif status == "review":
         rv = proof.get("review", {})
         lines.append(f"Review (largest-minority indication): listed persons hold {pct(total)}, not "

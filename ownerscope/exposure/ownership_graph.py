@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 import polars as pl
 
-from ..dates import active_on
+from ..dates import active_on, date_floor
 
 OWNERSHIP = 0
 CONTROL = 1
@@ -125,12 +125,64 @@ class OwnershipGraph:
         return self.names[i] or self.ids[i]
 
 
+DATED, UNDATED, SUPERSEDED, NO_VERSION = "dated", "undated", "superseded", "undated, no list version"
+
+
+def _program_key(program: str | None) -> str:
+    return " ".join((program or "").upper().split())
+
+
+def designation_dates(designations: pl.DataFrame, as_of: str) -> pl.DataFrame:
+    """The designations with `active` (in force on as_of, for certain), `maybe` (perhaps in force: an
+    undated listing before its list's publication date) and `date_basis` columns.
+
+    An undated designation is "listed on or before the publication date of the list version it came
+    from": on and after that date it is in force, before it the listing date is unknown (`maybe`). A
+    dated designation of the same entity, authority and program wins over an undated one (`superseded`),
+    also when entity resolution brought the two onto one entity. Designations are few: this runs
+    ownerscope.dates.active_on itself."""
+    des = designations
+    for col in ("list_version", "list_published"):
+        if col not in des.columns:
+            des = des.with_columns(pl.lit(None, dtype=pl.Utf8).alias(col))
+    if des.height == 0:
+        return des.with_columns(pl.lit(False).alias("active"), pl.lit(False).alias("maybe"),
+                                pl.lit(None, dtype=pl.Utf8).alias("date_basis"))
+    ents, auths, progs = des["entity_id"].to_list(), des["authority"].to_list(), des["program"].to_list()
+    starts, ends, pubs = des["start_date"].to_list(), des["end_date"].to_list(), des["list_published"].to_list()
+    dated = {(e, a, _program_key(p)) for e, a, p, s in zip(ents, auths, progs, starts) if s}
+    active, maybe, basis = [], [], []
+    for e, a, p, s, end, pub in zip(ents, auths, progs, starts, ends, pubs):
+        if s:
+            active.append(active_on(s, end, as_of)), maybe.append(False), basis.append(DATED)
+        elif (e, a, _program_key(p)) in dated:
+            active.append(False), maybe.append(False), basis.append(SUPERSEDED)
+        elif pub:
+            in_force = active_on(None, end, as_of)
+            known = date_floor(pub) <= as_of
+            active.append(in_force and known), maybe.append(in_force and not known), basis.append(UNDATED)
+        else:
+            active.append(active_on(None, end, as_of)), maybe.append(False), basis.append(NO_VERSION)
+    return des.with_columns(pl.Series("active", active, dtype=pl.Boolean),
+                            pl.Series("maybe", maybe, dtype=pl.Boolean),
+                            pl.Series("date_basis", basis, dtype=pl.Utf8))
+
+
+def maybe_listed_mask(graph: OwnershipGraph, authorities) -> np.ndarray:
+    """Entities perhaps designated by one of `authorities` on the graph's date (listing date unknown)."""
+    return _mask(graph, authorities, "maybe")
+
+
 def listed_mask(graph: OwnershipGraph, authorities) -> np.ndarray:
     """Entities with a designation by one of `authorities` in force on the graph's date."""
+    return _mask(graph, authorities, "active")
+
+
+def _mask(graph: OwnershipGraph, authorities, column: str) -> np.ndarray:
     mask = np.zeros(graph.n, dtype=bool)
     d = graph.designations
     if d.height:
-        hits = d.filter(pl.col("active") & pl.col("authority").is_in(list(authorities)))["entity_id"].unique()
+        hits = d.filter(pl.col(column) & pl.col("authority").is_in(list(authorities)))["entity_id"].unique()
         idx = (graph.nodes.select("id").with_row_index("_i").join(hits.to_frame("id"), on="id", how="semi"))
         mask[idx["_i"].to_numpy()] = True
     return mask
@@ -152,13 +204,7 @@ def build_graph(ownership: pl.DataFrame, designations: pl.DataFrame, entities: p
                               .otherwise(pl.lit("not_in_force")).alias("why"))
                 .drop("_active", "_in_force", "_indirect"))
 
-    des = designations
-    if des.height:
-        # designations are few: use ownerscope.dates.active_on itself
-        flags = [active_on(s, e, as_of) for s, e in zip(des["start_date"].to_list(), des["end_date"].to_list())]
-        des = des.with_columns(pl.Series("active", flags, dtype=pl.Boolean))
-    else:
-        des = des.with_columns(pl.lit(False).alias("active"))
+    des = designation_dates(designations, as_of)
 
     # node index = row of the entity frame; ids only met in edges or designations are appended
     ent = entities.select(pl.col("id"), pl.col("type"), pl.col("name"))

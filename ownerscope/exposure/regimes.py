@@ -5,6 +5,9 @@ from which it changes), whether holdings of different listed persons are aggrega
 without ownership counts, how indirect ownership propagates, whether joint arrangements are pooled and
 which review indications to report. See ../shared/EXPOSURE_RULES.md for the rules these encode.
 
+Each built-in regime counts the designations of its own authority (its notes say which lists they come
+from); a regime file may count others too, e.g. the UN's (`authorities = ["eu", "un"]`).
+
 A regime file holds one regime (top-level keys as below) or several under a `regimes` table/list:
 
     # eu-833-5aa.toml
@@ -90,7 +93,9 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "control_counts": False,
         "joint_arrangements": False,
         "notes": "Aggregated across blocked persons; a blocked entity's whole stake counts; stakes held "
-                 "through unblocked entities count for nothing; control alone never blocks (FAQ 398).",
+                 "through unblocked entities count for nothing; control alone never blocks (FAQ 398). "
+                 "Counts designations by us (OFAC's SDN list, from ofac-advanced, ofac-sdn or an FtM export); "
+                 "not us-nonsdn (OFAC's non-blocking sectoral and other lists) and not us-bis (export controls).",
     },
     "eu": {
         "title": "EU Regulations 269/2014 and 833/2014, Commission FAQ and Council Best Practices",
@@ -103,7 +108,9 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "review_largest_minority": {"min_share": 25, "ratio": 2},
         "notes": "More than 50% before the Best Practices update of 2024-07-03, 50% or more since; "
                  "holdings of listed persons aggregated; control counts (rebuttable presumption, reported "
-                 "with its basis); the largest-minority indication is a review flag.",
+                 "with its basis); the largest-minority indication is a review flag. Counts designations by "
+                 "eu (the EU Financial Sanctions Files, or an FtM export); UN listings count where EU law "
+                 "transposes them and a regime file says so (authorities = [\"eu\", \"un\"]).",
     },
     "uk": {
         "title": "UK SAMLA regulations, reg. 7 (owned or controlled directly or indirectly), OFSI guidance",
@@ -114,7 +121,8 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "joint_arrangements": True,
         "notes": "More than 50%, for each designated person separately (no aggregation across designated "
                  "persons) except joint arrangements, which are pooled also with an undesignated partner; "
-                 "chains of majority stakes; control counts.",
+                 "chains of majority stakes; control counts. Counts designations by uk (the UK Sanctions List "
+                 "or OFSI's consolidated list); not uk-disqualified (director disqualifications).",
     },
 }
 

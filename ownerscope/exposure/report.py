@@ -82,12 +82,20 @@ def build_report(store, entity_id: str, regimes: list, as_of: str | None, ubo_th
     as_of = normalise_as_of(as_of)
     g = build_graph(store.ownership_frame(), store.designation_frame(), store.entity_frame(), as_of)
     results = [exposure_on_graph(g, r) for r in regimes]
+    list_versions = store.list_versions()
+    for r in results:
+        r.list_versions = list_versions
     detail = store.get_entity(entity_id) or {}
     i = g.index.get(entity_id)
     verdicts = []
+    used: dict[str, dict] = {}
     for r in results:
         v = r.verdict(entity_id)
-        verdicts.append({**v, "regime_title": r.regime.title, "regime_notes": r.regime.notes})
+        cur = r.currency
+        for ds in cur["datasets"]:
+            used.setdefault(ds["id"], ds)
+        verdicts.append({**v, "regime_title": r.regime.title, "regime_notes": r.regime.notes,
+                         "datasets": cur["datasets"], "missing_lists": cur["missing"]})
     structure = _structure(g, i, results) if i is not None else {"nodes": [], "edges": []}
     svg = ownership_svg(structure["nodes"], structure["edges"], entity_id) if structure["nodes"] else ""
     eff = effective_owners(g, entity_id) if i is not None else {}
@@ -113,7 +121,8 @@ def build_report(store, entity_id: str, regimes: list, as_of: str | None, ubo_th
                               "effective_share": round(v, 4)} for k, v in top],
         "ubo_threshold": ubo_threshold,
         "ubos": ultimate_beneficial_owners(g, entity_id, ubo_threshold) if i is not None else [],
-        "data": {"datasets": datasets, "source_urls": sorted({u for _, u in sources if u}),
+        "data": {"datasets": datasets, "list_versions": list(used.values()),
+                 "source_urls": sorted({u for _, u in sources if u}),
                  "entities_in_store": g.n, "ownership_and_control_edges_in_force": g.m,
                  "edges_not_in_force": g.inactive.height},
     }
@@ -142,7 +151,7 @@ def write_report(data: dict, fmt: str, path: Path) -> None:
 CSV_COLUMNS = ("regime", "as_of", "entity_id", "status", "section", "depth", "target_id", "owner_id",
                "owner_name", "owner_status", "edge_id", "type", "share", "share_min", "share_max", "counted",
                "running_total", "threshold", "start_date", "end_date", "basis", "joint_group", "note",
-               "source_urls")
+               "source_urls", "data_currency")
 
 
 def proof_rows(v: dict):
@@ -176,12 +185,27 @@ def proof_rows(v: dict):
         yield row("not_in_force", 0, v["id"], c)
 
 
+def list_version_words(data: dict) -> str:
+    """'OFAC SDN list (advanced XML) published 2024-11-21, loaded 2026-12-02; no EU list loaded'."""
+    from .currency import currency
+
+    parts = [currency([lv], lv.get("authorities") or [])["words"] for lv in data["data"].get("list_versions", [])]
+    missing = sorted({a for v in data["verdicts"] for a in v.get("missing_lists", [])})
+    if missing:
+        from ..authorities import label
+
+        parts += [f"no {label(a)} list loaded" for a in missing]
+    return "; ".join(parts) or "no list loaded"
+
+
 def report_csv(data: dict) -> str:
     def rows():
         for v in data["verdicts"]:
             proof = list(proof_rows(v))
-            yield from proof or [{"regime": v["regime"], "as_of": v["as_of"], "entity_id": v["id"],
-                                  "status": v["status"], "section": "verdict"}]
+            for r in proof or [{"regime": v["regime"], "as_of": v["as_of"], "entity_id": v["id"],
+                                "status": v["status"], "section": "verdict"}]:
+                r["data_currency"] = v.get("clear_words") or v.get("data_currency")
+                yield r
 
     return csv_text(CSV_COLUMNS, rows())
 
@@ -196,4 +220,5 @@ def _templates() -> Environment:
 
 def report_html(data: dict) -> str:
     """The report as one self-contained HTML page (templates/report.html, autoescaped)."""
-    return _templates().get_template("report.html").render(data=data, colours=STATUS_COLOURS)
+    return _templates().get_template("report.html").render(data=data, colours=STATUS_COLOURS,
+                                                           list_versions=list_version_words(data))

@@ -62,12 +62,17 @@ def report_pdf(data: dict) -> bytes:
     para(f"Computed as of {data['as_of']} (listings and ownership in force on that date); generated "
          f"{data['generated_at']} by ownerscope {data['ownerscope_version']} from store {data['store']}. "
          f"Datasets: {', '.join(data['data']['datasets'])}.", 8, h=4)
+    from .report import list_version_words
+
+    para(f"List versions behind the verdicts: {list_version_words(data)}.", 8, h=4)
     pdf.ln(2)
     para("Verdicts", 13, "B", 7)
     for v in data["verdicts"]:
         th = (v.get("threshold") or {}).get("words", "")
         para(f"{v['regime']}: {v['status'].upper()}  (threshold {th}; listed holding {v.get('total', 0):g}%; "
              f"effective listed share {v.get('effective_listed_share', 0):g}%)", 10)
+        if v.get("clear_words"):
+            para(f"    {v['clear_words']}", 8, h=4)
     if e["designations"]:
         pdf.ln(1)
         para("Designations of this entity", 12, "B", 6)

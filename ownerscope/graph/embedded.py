@@ -1,7 +1,8 @@
 """LadybugDB (pip package `ladybug`, the maintained fork of Kuzu): the embedded default store.
 
-New records go in through the engine's bulk path (COPY FROM a Polars frame); records whose id already
-exists are merged in Python (sources, aliases and identifiers are united) and SET by id.
+Tables: Entity, Designation (LISTED from its entity), Redirect, ListVersion and one relationship table per
+relation type. New records go in through the engine's bulk path (COPY FROM a Polars frame); records whose
+id already exists are merged in Python (sources, aliases and identifiers are united) and SET by id.
 """
 
 from __future__ import annotations
@@ -29,8 +30,14 @@ SCHEMA = [
     "aliases STRING[], country STRING, identifiers STRING[], notes STRING, sources STRING[], search STRING, "
     "birth_dates STRING[], nationalities STRING[], addresses STRING[])",
     "CREATE NODE TABLE IF NOT EXISTS Designation(id STRING PRIMARY KEY, entity_id STRING, authority STRING, "
-    "program STRING, start_date STRING, end_date STRING, note STRING, sources STRING[])",
+    "program STRING, start_date STRING, end_date STRING, note STRING, sources STRING[], list_version STRING, "
+    "list_published STRING)",
     "CREATE NODE TABLE IF NOT EXISTS Redirect(id STRING PRIMARY KEY, target STRING)",
+    "CREATE NODE TABLE IF NOT EXISTS ListVersion(id STRING PRIMARY KEY, authority STRING, name STRING, "
+    "format STRING, sha256 STRING, published STRING, published_basis STRING, loaded STRING, files STRING[], "
+    "url STRING, authorities STRING[], records INT64)",
+    "ALTER TABLE Designation ADD IF NOT EXISTS list_version STRING",
+    "ALTER TABLE Designation ADD IF NOT EXISTS list_published STRING",
     "CREATE REL TABLE IF NOT EXISTS LISTED(FROM Entity TO Designation)",
 ] + [f"CREATE REL TABLE IF NOT EXISTS {label}(FROM Entity TO Entity, {REL_PROPS})"
      for label in RELATION_LABELS.values()] + [
@@ -48,7 +55,8 @@ REL_SCHEMA = {"from": pl.Utf8, "to": pl.Utf8, "id": pl.Utf8, "share": pl.Float64
               "basis": pl.Utf8, "joint_group": pl.Utf8, "role": pl.Utf8, "note": pl.Utf8,
               "sources": pl.List(pl.Utf8), "share_min_exclusive": pl.Boolean}
 DES_SCHEMA = {"id": pl.Utf8, "entity_id": pl.Utf8, "authority": pl.Utf8, "program": pl.Utf8,
-              "start_date": pl.Utf8, "end_date": pl.Utf8, "note": pl.Utf8, "sources": pl.List(pl.Utf8)}
+              "start_date": pl.Utf8, "end_date": pl.Utf8, "note": pl.Utf8, "sources": pl.List(pl.Utf8),
+              "list_version": pl.Utf8, "list_published": pl.Utf8}
 ENTITY_REL_LABELS = "|".join(RELATION_LABELS.values())
 CONSOLE_MEMORY = 1 << 30  # bytes of buffer pool a console query may use; beyond it the query fails
 # the store's own statements that write (only this module's Cypher is matched, never a user's)
@@ -113,6 +121,15 @@ class EmbeddedStore:
         if not read_only:
             for stmt in SCHEMA:
                 self._conn.execute(stmt)
+        # a store written before list versions existed, opened read-only (serve, reads): it has no
+        # ListVersion table and its designations no list columns; read them as unknown, never fail
+        self._lists = True
+        if read_only:
+            try:
+                cols = {r[1] for r in self._conn.execute("CALL TABLE_INFO('Designation') RETURN *").get_all()}
+                self._lists = "list_version" in cols
+            except RuntimeError:
+                self._lists = False
 
     # ------------------------------------------------------------------ plumbing
     def _run(self, cypher: str, params: dict | None = None):
@@ -157,6 +174,7 @@ class EmbeddedStore:
         self._run("MATCH (e:Entity) DETACH DELETE e")
         self._run("MATCH (d:Designation) DETACH DELETE d")
         self._run("MATCH (r:Redirect) DELETE r")
+        self._run("MATCH (v:ListVersion) DELETE v")
 
     # ------------------------------------------------------------------ writes
     def upsert_entities(self, entities: Sequence[Entity]) -> int:
@@ -230,8 +248,8 @@ class EmbeddedStore:
         batch = dedupe(list(designations))
         if not batch:
             return 0
-        found = {row[0]: [Source.from_json(s) for s in row[1] or []] for row in self._rows(
-            "UNWIND $ids AS i MATCH (d:Designation {id: i}) RETURN d.id, d.sources",
+        found = {row[0]: dict(zip(R.DES_FIELDS, row)) for row in self._rows(
+            f"UNWIND $ids AS i MATCH (d:Designation {{id: i}}) RETURN {R.DES_RETURN}",
             {"ids": [d.id for d in batch]})}
         new = [d for d in batch if d.id not in found]
         old = [d for d in batch if d.id in found]
@@ -243,12 +261,41 @@ class EmbeddedStore:
         if old:
             rows = []
             for d in old:
-                d = d.merged_with(Designation(d.entity_id, d.authority, d.program, d.start_date,
-                                              d.end_date, d.note, found[d.id] + d.sources))
-                rows.append(R.designation_row(d))
-            self._run("UNWIND $rows AS r MATCH (d:Designation {id: r.id}) SET d.end_date = CAST(r.end_date AS STRING), "
-                      "d.note = CAST(r.note AS STRING), d.sources = CAST(r.sources AS STRING[])", {"rows": rows})
+                before = R.designation_row(R.designation_record(found[d.id]))
+                row = R.designation_row(R.designation_record(found[d.id]).merged_with(d))
+                if row != before:  # a re-ingest of the same designation writes nothing
+                    rows.append(row)
+            if rows:
+                self._run("UNWIND $rows AS r MATCH (d:Designation {id: r.id}) SET d.end_date = CAST(r.end_date AS STRING), "
+                          "d.note = CAST(r.note AS STRING), d.sources = CAST(r.sources AS STRING[]), "
+                          "d.list_version = CAST(r.list_version AS STRING), "
+                          "d.list_published = CAST(r.list_published AS STRING)", {"rows": rows})
         return len(batch)
+
+    def upsert_list_version(self, lv) -> None:
+        """Record a loaded list version; a version already recorded keeps its first load time."""
+        row = R.list_version_row(lv)
+        if self._rows("MATCH (v:ListVersion {id: $id}) RETURN v.id", {"id": lv.id}):
+            self._run("MATCH (v:ListVersion {id: $id}) SET v.authorities = CAST($authorities AS STRING[]), "
+                      "v.records = $records", {"id": lv.id, "authorities": row["authorities"],
+                                               "records": row["records"]})
+            return
+        self._run("CREATE (v:ListVersion {id: $id, authority: $authority, name: $name, format: $format, "
+                  "sha256: $sha256, published: CAST($published AS STRING), published_basis: $published_basis, "
+                  "loaded: $loaded, files: CAST($files AS STRING[]), url: $url, "
+                  "authorities: CAST($authorities AS STRING[]), records: $records})", row)
+
+    def _des_return(self) -> str:
+        if self._lists:
+            return R.DES_RETURN
+        return ", ".join(f"d.{f}" if f not in ("list_version", "list_published") else "CAST(NULL AS STRING)"
+                         for f in R.DES_FIELDS)
+
+    def list_versions(self) -> list[dict]:
+        if not self._lists:
+            return []
+        cols = ", ".join(f"v.{f}" for f in R.LIST_VERSION_FIELDS)
+        return [R.list_version_view(r) for r in self._rows(f"MATCH (v:ListVersion) RETURN {cols}")]
 
     def add_redirects(self, pairs: Sequence[tuple[str, str]]) -> None:
         if pairs:
@@ -275,12 +322,11 @@ class EmbeddedStore:
             [(direction, self._rows(f"MATCH {pattern} RETURN label(r), {R.REL_RETURN}, o.id", {"id": drop_id}))
              for direction, pattern in (("out", "(d:Entity {id: $id})-[r]->(o:Entity)"),
                                         ("in", "(d:Entity {id: $id})<-[r]-(o:Entity)"))], drop_id, keep_id)
-        des_cols = "d.id, d.entity_id, d.authority, d.program, d.start_date, d.end_date, d.note, d.sources"
-        old_des = [dict(zip(DES_SCHEMA, r)) for r in self._rows(
+        des_cols = R.DES_RETURN
+        old_des = [dict(zip(R.DES_FIELDS, r)) for r in self._rows(
             f"MATCH (e:Entity {{id: $id}})-[:LISTED]->(d:Designation) RETURN {des_cols}", {"id": drop_id})]
-        new_des = [Designation(keep_id, d["authority"], d["program"], d["start_date"], d["end_date"], d["note"],
-                               [Source.from_json(s) for s in d["sources"] or []]) for d in old_des]
-        keep_des_before = [dict(zip(DES_SCHEMA, r)) for r in self._rows(
+        new_des = [R.designation_record(d, keep_id) for d in old_des]
+        keep_des_before = [dict(zip(R.DES_FIELDS, r)) for r in self._rows(
             "UNWIND $ids AS i MATCH (d:Designation {id: i}) RETURN " + des_cols,
             {"ids": [d.id for d in new_des]})]
         redirected = [r[0] for r in self._rows("MATCH (r:Redirect) WHERE r.target = $id RETURN r.id",
@@ -319,8 +365,11 @@ class EmbeddedStore:
             if did in before:
                 d = before[did]
                 self._run("MATCH (d:Designation {id: $id}) SET d.end_date = CAST($end_date AS STRING), "
-                          "d.note = CAST($note AS STRING), d.sources = CAST($sources AS STRING[])",
-                          {"id": did, "end_date": d["end_date"], "note": d["note"], "sources": d["sources"]})
+                          "d.note = CAST($note AS STRING), d.sources = CAST($sources AS STRING[]), "
+                          "d.list_version = CAST($list_version AS STRING), "
+                          "d.list_published = CAST($list_published AS STRING)",
+                          {"id": did, "end_date": d["end_date"], "note": d["note"], "sources": d["sources"],
+                           "list_version": d.get("list_version"), "list_published": d.get("list_published")})
             else:
                 self._run("MATCH (d:Designation {id: $id}) DETACH DELETE d", {"id": did})
         self._set_entity(R.entity_from_dict(snapshot["keep"]))
@@ -397,8 +446,7 @@ class EmbeddedStore:
         row = self._rows(f"MATCH (e:Entity {{id: $id}}) RETURN {R.ENTITY_RETURN}", {"id": eid})[0]
         ent = R.entity_from_row(row)
         des = [R.designation_from_row(r) for r in self._rows(
-            "MATCH (e:Entity {id: $id})-[:LISTED]->(d:Designation) RETURN d.id, d.entity_id, d.authority, "
-            "d.program, d.start_date, d.end_date, d.note, d.sources", {"id": eid})]
+            f"MATCH (e:Entity {{id: $id}})-[:LISTED]->(d:Designation) RETURN {self._des_return()}", {"id": eid})]
         rels = []
         for direction, pattern in (("out", "(e:Entity {id: $id})-[r]->(o:Entity)"),
                                    ("in", "(e:Entity {id: $id})<-[r]-(o:Entity)")):
@@ -465,7 +513,9 @@ class EmbeddedStore:
     def designation_frame(self) -> pl.DataFrame:
         res = self._run("MATCH (e:Entity)-[:LISTED]->(d:Designation) RETURN d.id AS id, e.id AS entity_id, "
                         "d.authority AS authority, d.program AS program, d.start_date AS start_date, "
-                        "d.end_date AS end_date, d.sources AS sources")
+                        "d.end_date AS end_date, d.sources AS sources, "
+                        + ("d.list_version AS list_version, d.list_published AS list_published" if self._lists
+                           else "CAST(NULL AS STRING) AS list_version, CAST(NULL AS STRING) AS list_published"))
         return R.normalise_frame(res.get_as_pl(), R.DESIGNATION_SCHEMA)
 
     def entity_frame(self, ids: Sequence[str] | None = None) -> pl.DataFrame:

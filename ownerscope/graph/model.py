@@ -177,6 +177,10 @@ class Designation:
     end_date: str | None = None
     note: str | None = None
     sources: list[Source] = field(default_factory=list)
+    # the list version (ListVersion.id) that asserted it and that version's publication date: for an
+    # undated designation "listed on or before list_published" is all that is known of its date
+    list_version: str | None = None
+    list_published: str | None = None
 
     @property
     def id(self) -> str:
@@ -185,6 +189,11 @@ class Designation:
     def merged_with(self, other: "Designation") -> "Designation":
         d = {k: getattr(other, k) for k in self.__dataclass_fields__}
         d["sources"] = merge_sources(self.sources, other.sources)
+        # the earliest list version that carried it bounds an unknown listing date best
+        mine = (self.list_published or "9999", self.list_version)
+        theirs = (other.list_published or "9999", other.list_version)
+        if self.list_version and (not other.list_version or mine < theirs):
+            d["list_version"], d["list_published"] = self.list_version, self.list_published
         return Designation(**d)
 
     def to_dict(self) -> dict:
@@ -192,6 +201,39 @@ class Designation:
         d["id"] = self.id
         d["sources"] = [asdict(s) for s in self.sources]
         return d
+
+
+@dataclass
+class ListVersion:
+    """One loaded version of a published list or source file: who published it, when (as stated in the
+    file, or the file's date when it states none), its content hash and when it was loaded."""
+
+    authority: str               # the publishing authority: us, eu, un, uk, ... ("" when mixed)
+    name: str                    # "OFAC SDN list (advanced XML)"
+    format: str                  # the adapter
+    sha256: str
+    published: str | None = None
+    published_basis: str = "file header"  # or "file date", "given by the user"
+    loaded: str = ""             # ISO timestamp (UTC) of the first load
+    files: list[str] = field(default_factory=list)
+    url: str = ""
+    authorities: list[str] = field(default_factory=list)  # designation authorities it carries
+    records: int = 0             # rows read from it
+
+    @property
+    def id(self) -> str:
+        return stable_id("list", self.format, self.sha256)
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["id"] = self.id
+        return d
+
+    def words(self) -> str:
+        """'OFAC SDN list (advanced XML) published 2024-05-03, loaded 2026-12-02'."""
+        pub = self.published or "unknown"
+        basis = "" if self.published_basis == "file header" else f" ({self.published_basis})"
+        return f"{self.name} published {pub}{basis}, loaded {(self.loaded or '')[:10]}"
 
 
 def dedupe(records: list) -> list:

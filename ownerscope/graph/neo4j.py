@@ -1,8 +1,9 @@
 """Neo4j through the official `neo4j` driver (bolt://, neo4j://, neo4j+s://).
 
 The model in Neo4j: `(:Entity)` nodes with the embedded store's Entity properties, `(:Designation)` nodes
-linked by `(:Entity)-[:LISTED]->(:Designation)`, `(:Redirect {id, target})` for merged ids, and relations
-as relationships typed by RELATION_LABELS (OWNS, CONTROLS, ...) carrying the relation properties.
+linked by `(:Entity)-[:LISTED]->(:Designation)`, `(:Redirect {id, target})` for merged ids,
+`(:ListVersion)` nodes for the loaded list versions (designations name theirs in `list_version`), and
+relations as relationships typed by RELATION_LABELS (OWNS, CONTROLS, ...) carrying the relation properties.
 
 Writes are `UNWIND $rows` batches in managed write transactions (retried by the driver on transient
 errors); a record whose id exists is merged with the stored one exactly as the embedded store does
@@ -31,7 +32,7 @@ from .neo4j_schema import FULLTEXT_INDEX, SCHEMA, lucene_query, rel_type, rel_ty
 from .store import QueryResult, Subgraph
 
 ENTITY_RETURN = R.ENTITY_RETURN
-DES_RETURN = "d.id, d.entity_id, d.authority, d.program, d.start_date, d.end_date, d.note, d.sources"
+DES_RETURN = R.DES_RETURN
 # the driver logs connection failures at ERROR; without a handler Python would print them to stderr next
 # to the one-line error the user gets (records still reach any handler an application configures)
 logging.getLogger("neo4j").addHandler(logging.NullHandler())
@@ -121,7 +122,7 @@ class Neo4jStore:
     def clear(self) -> None:
         self._ensure_schema()
         with self._errors("clearing the store", writing=True), self._session() as s:
-            for label in ("Entity", "Designation", "Redirect"):
+            for label in ("Entity", "Designation", "Redirect", "ListVersion"):
                 # batched deletes keep each transaction small on a large graph
                 s.run(f"MATCH (n:{label}) CALL (n) {{ DETACH DELETE n }} IN TRANSACTIONS OF 10000 ROWS").consume()
 
@@ -147,6 +148,21 @@ class Neo4jStore:
         for chunk in _chunks(batch):
             self._write_tx(_upsert_designations, chunk, doing="writing designations")
         return len(batch)
+
+    def upsert_list_version(self, lv) -> None:
+        """Record a loaded list version; a version already recorded keeps its first load time."""
+        row = R.list_version_row(lv)
+
+        def work(tx):
+            tx.run("MERGE (v:ListVersion {id: $row.id}) ON CREATE SET v = $row "
+                   "ON MATCH SET v.authorities = $row.authorities, v.records = $row.records", row=row).consume()
+
+        self._write_tx(work, doing="recording the list version")
+
+    def list_versions(self) -> list[dict]:
+        cols = ", ".join(f"v.{f}" for f in R.LIST_VERSION_FIELDS)
+        return [R.list_version_view(r) for r in self._read(f"MATCH (v:ListVersion) RETURN {cols}",
+                                                            doing="reading list versions")]
 
     def add_redirects(self, pairs: Sequence[tuple[str, str]]) -> None:
         rows = [{"id": a, "target": b} for a, b in pairs]
@@ -447,21 +463,23 @@ def _upsert_relations(tx, label: str, rels: list[Relation]) -> None:
 
 
 def _upsert_designations(tx, batch: list[Designation]) -> None:
-    found = {rec[0]: [Source.from_json(s) for s in rec[1] or []] for rec in tx.run(
-        "UNWIND $ids AS i MATCH (d:Designation {id: i}) RETURN d.id, d.sources", ids=[d.id for d in batch])}
+    found = {rec[0]: dict(zip(R.DES_FIELDS, rec.values())) for rec in tx.run(
+        f"UNWIND $ids AS i MATCH (d:Designation {{id: i}}) RETURN {R.DES_RETURN}", ids=[d.id for d in batch])}
     new = [R.designation_row(d) for d in batch if d.id not in found]
     old = []
     for d in batch:
         if d.id in found:
-            d = d.merged_with(Designation(d.entity_id, d.authority, d.program, d.start_date, d.end_date,
-                                          d.note, found[d.id] + d.sources))
-            old.append(R.designation_row(d))
+            stored = R.designation_record(found[d.id])
+            row = R.designation_row(stored.merged_with(d))
+            if row != R.designation_row(stored):  # a re-ingest of the same designation writes nothing
+                old.append(row)
     if new:
         tx.run("UNWIND $rows AS r CREATE (d:Designation) SET d = r WITH d, r "
                "MATCH (e:Entity {id: r.entity_id}) CREATE (e)-[:LISTED]->(d)", rows=new).consume()
     if old:
         tx.run("UNWIND $rows AS r MATCH (d:Designation {id: r.id}) SET d.end_date = r.end_date, "
-               "d.note = r.note, d.sources = r.sources", rows=old).consume()
+               "d.note = r.note, d.sources = r.sources, d.list_version = r.list_version, "
+               "d.list_published = r.list_published", rows=old).consume()
 
 
 def _plain(value: Any) -> Any:

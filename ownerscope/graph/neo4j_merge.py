@@ -4,12 +4,11 @@ delete_relations (same semantics, same snapshot shape), each run as ONE write tr
 from __future__ import annotations
 
 from . import rows as R
-from .model import RELATION_LABELS, Designation, Relation, Source, dedupe
+from .model import RELATION_LABELS, Relation, dedupe
 from .neo4j_schema import rel_type, rel_types
 
 ENTITY_RETURN = R.ENTITY_RETURN
-DES_FIELDS = ("id", "entity_id", "authority", "program", "start_date", "end_date", "note", "sources")
-DES_RETURN = ", ".join(f"d.{f}" for f in DES_FIELDS)
+DES_FIELDS, DES_RETURN = R.DES_FIELDS, R.DES_RETURN
 
 
 def _rows(tx, cypher: str, **params) -> list[list]:
@@ -35,8 +34,7 @@ def merge_tx(tx, keep_id: str, drop_id: str, upsert_relations, upsert_designatio
          for direction, arrow in (("out", f"-[r:{labels}]->"), ("in", f"<-[r:{labels}]-"))], drop_id, keep_id)
     old_des = [dict(zip(DES_FIELDS, r)) for r in _rows(
         tx, f"MATCH (e:Entity {{id: $id}})-[:LISTED]->(d:Designation) RETURN {DES_RETURN}", id=drop_id)]
-    new_des = [Designation(keep_id, d["authority"], d["program"], d["start_date"], d["end_date"], d["note"],
-                           [Source.from_json(s) for s in d["sources"] or []]) for d in old_des]
+    new_des = [R.designation_record(d, keep_id) for d in old_des]
     keep_des_before = [dict(zip(DES_FIELDS, r)) for r in _rows(
         tx, f"UNWIND $ids AS i MATCH (d:Designation {{id: i}}) RETURN {DES_RETURN}", ids=[d.id for d in new_des])]
     redirected = [r[0] for r in _rows(tx, "MATCH (r:Redirect) WHERE r.target = $id RETURN r.id", id=drop_id)]
@@ -79,8 +77,9 @@ def unmerge_tx(tx, snapshot: dict) -> None:
         if did in before:
             d = before[did]
             tx.run("MATCH (d:Designation {id: $id}) SET d.end_date = $end_date, d.note = $note, "
-                   "d.sources = $sources", id=did, end_date=d["end_date"], note=d["note"],
-                   sources=d["sources"]).consume()
+                   "d.sources = $sources, d.list_version = $list_version, d.list_published = $list_published",
+                   id=did, end_date=d["end_date"], note=d["note"], sources=d["sources"],
+                   list_version=d.get("list_version"), list_published=d.get("list_published")).consume()
         else:
             tx.run("MATCH (d:Designation {id: $id}) DETACH DELETE d", id=did).consume()
     keep = R.entity_from_dict(snapshot["keep"])

@@ -18,6 +18,7 @@ SCHEMA = [
     "CREATE CONSTRAINT ownerscope_entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT ownerscope_designation_id IF NOT EXISTS FOR (n:Designation) REQUIRE n.id IS UNIQUE",
     "CREATE CONSTRAINT ownerscope_redirect_id IF NOT EXISTS FOR (n:Redirect) REQUIRE n.id IS UNIQUE",
+    "CREATE CONSTRAINT ownerscope_list_version_id IF NOT EXISTS FOR (n:ListVersion) REQUIRE n.id IS UNIQUE",
     # name search: the transliterated `search` text is what the queries match; name and aliases are indexed
     # too, so a console user can query them directly
     f"CREATE FULLTEXT INDEX {FULLTEXT_INDEX} IF NOT EXISTS FOR (n:Entity) ON EACH [n.name, n.aliases, n.search]",

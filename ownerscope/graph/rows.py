@@ -24,7 +24,14 @@ OWNERSHIP_SCHEMA = {"id": pl.Utf8, "source": pl.Utf8, "target": pl.Utf8, "type":
                     "joint_group": pl.Utf8, "note": pl.Utf8, "sources": pl.List(pl.Utf8),
                     "role": pl.Utf8, "share_min_exclusive": pl.Boolean}
 DESIGNATION_SCHEMA = {"id": pl.Utf8, "entity_id": pl.Utf8, "authority": pl.Utf8, "program": pl.Utf8,
-                      "start_date": pl.Utf8, "end_date": pl.Utf8, "sources": pl.List(pl.Utf8)}
+                      "start_date": pl.Utf8, "end_date": pl.Utf8, "sources": pl.List(pl.Utf8),
+                      "list_version": pl.Utf8, "list_published": pl.Utf8}
+# a designation as stored, in this order (every backend returns these columns)
+DES_FIELDS = ("id", "entity_id", "authority", "program", "start_date", "end_date", "note", "sources",
+              "list_version", "list_published")
+DES_RETURN = ", ".join(f"d.{f}" for f in DES_FIELDS)
+LIST_VERSION_FIELDS = ("id", "authority", "name", "format", "sha256", "published", "published_basis", "loaded",
+                       "files", "url", "authorities", "records")
 # the stored Entity properties in the order every backend returns them (entity_from_row reads this order)
 ENTITY_FIELDS = ("id", "type", "name", "aliases", "country", "identifiers", "notes", "sources", "birth_dates",
                  "nationalities", "addresses")
@@ -75,13 +82,36 @@ def relation_row(r: Relation) -> dict:
 def designation_row(d: Designation) -> dict:
     return {"id": d.id, "entity_id": d.entity_id, "authority": d.authority, "program": d.program,
             "start_date": d.start_date, "end_date": d.end_date, "note": d.note,
-            "sources": [s.to_json() for s in d.sources]}
+            "sources": [s.to_json() for s in d.sources], "list_version": d.list_version,
+            "list_published": d.list_published}
 
 
 def designation_from_row(row: list) -> dict:
-    return {"id": row[0], "entity_id": row[1], "authority": row[2], "program": row[3],
-            "start_date": row[4], "end_date": row[5], "note": row[6],
-            "sources": [_source_dict(s) for s in row[7] or []]}
+    """A stored designation (columns DES_FIELDS) as the view `show` and the UI give."""
+    d = dict(zip(DES_FIELDS, row))
+    d["sources"] = [_source_dict(s) for s in d["sources"] or []]
+    return d
+
+
+def designation_record(d: dict, entity_id: str | None = None) -> Designation:
+    """A stored designation (a DES_FIELDS dict, sources as JSON strings) as a model record, optionally
+    moved onto another entity (entity resolution)."""
+    return Designation(entity_id or d["entity_id"], d["authority"], d["program"], d["start_date"],
+                       d["end_date"], d["note"], [Source.from_json(s) for s in d["sources"] or []],
+                       d.get("list_version"), d.get("list_published"))
+
+
+def list_version_row(lv) -> dict:
+    return {**{f: getattr(lv, f) for f in LIST_VERSION_FIELDS if f != "id"}, "id": lv.id,
+            "files": list(lv.files), "authorities": sorted(lv.authorities)}
+
+
+def list_version_view(row: list) -> dict:
+    d = dict(zip(LIST_VERSION_FIELDS, row))
+    d["files"] = list(d["files"] or [])
+    d["authorities"] = list(d["authorities"] or [])
+    d["records"] = int(d["records"] or 0)
+    return d
 
 
 def _source_dict(raw: str) -> dict:

@@ -290,7 +290,7 @@ def _entry(row: list[str], fname: str, line: int, dataset: str, primary: dict, o
 
 def _adapter() -> Adapter:
     return Adapter("ofac-sdn", "the OFAC SDN list, legacy CSV layout (sdn.csv; add.csv and alt.csv optional)",
-                   read, count_rows)
+                   read, count_rows, authority="us", title="OFAC SDN list (legacy CSV)")
 
 
 register("ofac-sdn", _adapter)

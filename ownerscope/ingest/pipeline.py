@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..graph.model import Designation, Entity, Relation
+from ..graph.model import Designation, Entity, ListVersion, Relation
 from ..graph.store import GraphStore
 from .records import Parsed, Rejected, Skipped
 
@@ -37,6 +37,7 @@ class IngestReport:
     quarantine_path: Path | None = None
     seconds: float = 0.0
     files: list[str] = field(default_factory=list)
+    list_version: ListVersion | None = None
 
     @property
     def balanced(self) -> bool:
@@ -53,6 +54,8 @@ class IngestReport:
             why = "; ".join(f"{n:,} {r}" for r, n in self.skipped_reasons.most_common(4))
             line += f", skipped {self.skipped:,} ({why})"
         line += f" in {self.seconds:.1f} s ({rate:,.0f} rows/s)"
+        if self.list_version is not None:
+            line += f"\nlist version: {self.list_version.words()} (sha256 {self.list_version.sha256[:12]})"
         return line
 
     def to_dict(self) -> dict:
@@ -60,7 +63,8 @@ class IngestReport:
                 "quarantined": self.quarantined, "skipped": self.skipped, "by_kind": dict(self.by_kind),
                 "placeholders": self.placeholders,
                 "quarantine_file": str(self.quarantine_path) if self.quarantine_path else None,
-                "seconds": round(self.seconds, 3)}
+                "seconds": round(self.seconds, 3),
+                "list_version": self.list_version.to_dict() if self.list_version else None}
 
 
 class Quarantine:
@@ -95,9 +99,11 @@ def default_quarantine_path(home: Path, dataset: str) -> Path:
 class Pipeline:
     def __init__(self, store: GraphStore, dataset: str, quarantine_path: Path,
                  batch_size: int = DEFAULT_BATCH, on_progress: Callable[[int], None] | None = None,
-                 keep_rejects: int = 50):
+                 keep_rejects: int = 50, list_version: ListVersion | None = None):
         self.store = store
         self.report = IngestReport(dataset)
+        self.list_version = list_version  # recorded in the store; every designation points to it
+        self._authorities: set[str] = set()
         self.quarantine = Quarantine(quarantine_path)
         self.batch_size = batch_size
         self.on_progress = on_progress
@@ -111,6 +117,10 @@ class Pipeline:
     # ------------------------------------------------------------------ intake
     def run(self, items: Iterable[Parsed | Rejected | Skipped]) -> IngestReport:
         start = time.perf_counter()
+        lv = self.list_version
+        if lv is not None:
+            self.report.list_version = lv
+            self.store.upsert_list_version(lv)
         try:
             for item in items:
                 if isinstance(item, Parsed) and item.placeholder:
@@ -135,6 +145,10 @@ class Pipeline:
             self._flush_links()
             self._links, self._pending = self._pending, []
             self._flush_links(final=True)
+            if lv is not None:
+                lv.authorities = sorted(set(lv.authorities) | self._authorities | ({lv.authority} - {""}))
+                lv.records = self.report.read
+                self.store.upsert_list_version(lv)
         finally:
             self.quarantine.close()
             self.report.seconds = time.perf_counter() - start
@@ -199,7 +213,13 @@ class Pipeline:
                 self._reject(Rejected(p.file, p.line, f"{what} refers to unknown entity "
                                       f"{', '.join(repr(m) for m in missing)}", r.to_dict()))
                 continue
-            (relations if isinstance(r, Relation) else designations).append(r)
+            if isinstance(r, Relation):
+                relations.append(r)
+                continue
+            if self.list_version is not None and r.list_version is None:
+                r.list_version, r.list_published = self.list_version.id, self.list_version.published
+            self._authorities.add(r.authority)
+            designations.append(r)
         if relations:
             self.store.upsert_relations(relations)
             self.report.stored += len(relations)

@@ -17,6 +17,11 @@ class Adapter:
     description: str
     read: Reader
     estimate: Callable[[list[Path]], int | None]  # rows expected, for the progress bar
+    # what the list version of an ingest is called: the publisher (authority code, "" when a file mixes
+    # several), a title, and a reader of the file's own header ({"published", "name", "authority", "url"})
+    authority: str = ""
+    title: str = ""
+    header: Callable[[list[Path]], dict] | None = None
 
 
 def _csv() -> Adapter:
@@ -29,11 +34,12 @@ def _csv() -> Adapter:
     def estimate(paths: list[Path]) -> int:
         return sum(csv_bundle.count_rows(csv_bundle.bundle_files(p)) for p in paths)
 
-    return Adapter("csv", "a CSV bundle folder (entities.csv, relations.csv, designations.csv)", read, estimate)
+    return Adapter("csv", "a CSV bundle folder (entities.csv, relations.csv, designations.csv)", read, estimate,
+                   title="CSV bundle")
 
 
 _FACTORIES: dict[str, Callable[[], Adapter]] = {"csv": _csv}
-FORMATS = ("csv", "ftm", "bods", "ofac-sdn", "uk-sanctions", "gleif", "uk-psc")
+FORMATS = ("csv", "ftm", "bods", "ofac-sdn", "ofac-advanced", "eu-fsf", "un", "uk-sanctions", "gleif", "uk-psc")
 
 
 def register(name: str, factory: Callable[[], Adapter]) -> None:
@@ -55,7 +61,7 @@ def _load_optional() -> None:
     """Adapters living in their own modules register themselves on import."""
     import importlib
 
-    for mod in ("ftm", "bods", "ofac_sdn", "uk_sanctions", "gleif", "uk_psc"):
+    for mod in ("ftm", "bods", "ofac_sdn", "ofac_advanced", "eu_fsf", "un_list", "uk_sanctions", "gleif", "uk_psc"):
         try:
             importlib.import_module(f"{__package__}.{mod}")
         except ModuleNotFoundError as e:

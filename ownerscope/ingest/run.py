@@ -13,7 +13,8 @@ from .registry import FORMATS, available, get_adapter
 
 def run_ingest(fmt: str, paths: list[Path], store_url: str | None = None, dataset: str | None = None,
                quarantine: Path | None = None, batch_size: int = DEFAULT_BATCH,
-               show_progress: bool = True, store=None) -> IngestReport:
+               show_progress: bool = True, store=None, published: str | None = None,
+               source_url: str | None = None) -> IngestReport:
     adapter = get_adapter(fmt)
     if adapter is None:
         if fmt in FORMATS:
@@ -27,6 +28,11 @@ def run_ingest(fmt: str, paths: list[Path], store_url: str | None = None, datase
     settings = load_settings()
     qpath = quarantine or default_quarantine_path(settings.quarantine_dir or settings.home, dataset)
     total = adapter.estimate(paths)
+    from .list_versions import describe
+
+    lv = describe(adapter, paths, published)
+    if source_url:
+        lv.url = source_url
     own_store = store is None
     store = store or open_store(store_url)
     try:
@@ -40,10 +46,10 @@ def run_ingest(fmt: str, paths: list[Path], store_url: str | None = None, datase
                           transient=True) as bar:
                 task = bar.add_task("ingest", total=total)
                 pipe = Pipeline(store, dataset, qpath, batch_size,
-                                on_progress=lambda n: bar.update(task, completed=n))
+                                on_progress=lambda n: bar.update(task, completed=n), list_version=lv)
                 report = pipe.run(adapter.read(paths, dataset))
         else:
-            report = Pipeline(store, dataset, qpath, batch_size).run(adapter.read(paths, dataset))
+            report = Pipeline(store, dataset, qpath, batch_size, list_version=lv).run(adapter.read(paths, dataset))
     finally:
         if own_store:
             store.close()

@@ -1,4 +1,6 @@
-"""The UK consolidated sanctions list: the legacy OFSI ConList.csv and the newer UK Sanctions List CSV.
+"""The UK consolidated sanctions list: the legacy OFSI ConList.csv, the UK Sanctions List CSV and the
+UK Sanctions List XML (read by uk_sanctions_xml). The layout is told from the file itself: XML by its
+first bytes, the two CSV layouts by their header row.
 
 Both write one row per name: ConList groups its rows by "Group ID" ("Prime Alias" and "AKA" rows), the UK
 Sanctions List by "OFSI Group ID" / "Unique ID" ("Primary Name" and "Alias" rows). Each group becomes one
@@ -41,7 +43,18 @@ COLUMNS = {
     "other": ("Other Information",),
     "imo": ("IMO number", "IMO Number"),
     "registration": ("Business registration number (s)", "Business Registration Number(s)"),
+    "dob": ("DOB", "D.O.B", "Date of birth"),
+    "passport": ("Passport Details", "Passport number", "Passport Number"),
+    "national_id": ("NI Number", "National Identifier number", "National Identification Number"),
+    "un_ref": ("UN Reference Number",),
+    "address": (("Address 1", "Address Line 1"), ("Address 2", "Address Line 2"), ("Address 3", "Address Line 3"),
+                ("Address 4", "Address Line 4"), ("Address 5", "Address Line 5"), ("Address 6", "Address Line 6"),
+                ("Post/Zip Code", "Address Postal Code"), ("Country", "Address Country")),
 }
+TUPLES = ("names", "address")  # fields read from several columns
+_PASSPORT = re.compile(r"(?:passport|number|no\.?)\s*(?:no\.?|number)?\s*:?\s*([A-Z]{0,3}\s?\d[\dA-Z]{4,})",
+                       re.IGNORECASE)
+_TOKEN = re.compile(r"^[A-Z]{0,3}\d[\dA-Z\-]{4,}$", re.IGNORECASE)
 PRIME = {"prime alias", "primary name", "primary name variation"}
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _IMO = re.compile(r"\bIMO(?: number)?\s*:?\s*(\d{7})\b", re.IGNORECASE)
@@ -85,19 +98,68 @@ def _header(reader, path: Path) -> tuple[list[str], int]:
                      f"or 'Unique ID' in the first rows)")
 
 
+def is_xml(path: Path) -> bool:
+    with path.open("rb") as fh:
+        head = fh.read(512).lstrip(b"\xef\xbb\xbf").lstrip()
+    return head.startswith(b"<")
+
+
 def count_rows(paths: list[Path]) -> int:
+    from . import uk_sanctions_xml
+
     n = 0
     for p in paths:
+        if p.is_file() and is_xml(p):
+            n += uk_sanctions_xml.count_records(p)
+            continue
         with p.open("rb") as fh:
             n += count_newlines(fh)
     return n
 
 
+_STAMP = re.compile(r"(?:last updated|report date)\s*:?\s*,?\s*(\d{1,2}/\d{1,2}/\d{4})", re.IGNORECASE)
+
+
+def header(paths: list[Path]) -> dict:
+    """The list's own date: DateGenerated (XML), or the title row above a CSV header ("Last Updated,
+    01/02/2024" in ConList, "Report Date: 01/02/2024" in the UK Sanctions List CSV)."""
+    from . import uk_sanctions_xml
+
+    for p in paths:
+        if not p.is_file():
+            continue
+        if is_xml(p):
+            return uk_sanctions_xml.header(p)
+        first = next(_lines(p), "")
+        m = _STAMP.search(first)
+        layout = "UK Sanctions List (CSV)" if "report date" in first.lower() or "unique id" in first.lower() \
+            else "UK consolidated list (OFSI ConList)"
+        published = None
+        if m:
+            try:
+                published = _date(m.group(1))
+            except _Bad:
+                published = None
+        return {"published": published, "authority": "uk", "name": layout, "url": URL}
+    return {}
+
+
 def read(paths: list[Path], dataset: str) -> Iterator[Parsed | Rejected | Skipped]:
+    from . import uk_sanctions_xml
+
     for p in paths:
         if p.is_dir():
-            raise InputError(f"{p}: uk-sanctions reads the list's CSV file, not a folder")
-        yield from read_file(p, dataset)
+            raise InputError(f"{p}: uk-sanctions reads the list's CSV or XML file, not a folder")
+        if is_xml(p):
+            from .xmlstream import root_tag
+
+            root = root_tag(p)
+            if root != uk_sanctions_xml.ROOT:
+                raise InputError(f"{p}: an XML file, but not the UK Sanctions List (root element "
+                                 f"{root or 'none'!r}, expected 'Designations')")
+            yield from uk_sanctions_xml.read_file(p, dataset)
+        else:
+            yield from read_file(p, dataset)
 
 
 def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]:
@@ -113,7 +175,7 @@ def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]
                 return index[_norm_col(n)]
         return None
 
-    cols = {k: (tuple(col(*n) for n in v) if k == "names" else col(*v)) for k, v in COLUMNS.items()}
+    cols = {k: (tuple(col(*n) for n in v) if k in TUPLES else col(*v)) for k, v in COLUMNS.items()}
     groups: dict[str, _Group] = {}
     for line, row in reader:
         if row is None:
@@ -126,7 +188,7 @@ def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]
         if len(row) != len(header):
             yield Rejected(fname, line, f"row has {len(row)} fields, the header has {len(header)}", row)
             continue
-        values = {k: (tuple(row[i].strip() if i is not None else "" for i in v) if k == "names"
+        values = {k: (tuple(row[i].strip() if i is not None else "" for i in v) if k in TUPLES
                       else (row[v].strip() if v is not None else "")) for k, v in cols.items()}
         gid = values["group"] or values["unique"]
         if not gid:
@@ -160,6 +222,39 @@ def _date(raw: str) -> str | None:
         raise _Bad(f"listed-on date {raw!r} is not a valid date") from None
 
 
+def _dob(raw: str) -> str | None:
+    """DD/MM/YYYY with 00 (or dd / mm) for an unknown day or month: '00/00/1980' -> '1980'."""
+    m = re.match(r"^\s*(\d{1,2}|dd)/(\d{1,2}|mm)/(\d{4})\s*$", raw or "", re.IGNORECASE)
+    if not m:
+        return raw.strip() if re.fullmatch(r"\s*\d{4}\s*", raw or "") else None
+    d, mth, y = m.groups()
+    if not mth.isdigit() or int(mth) == 0:
+        return y
+    if not d.isdigit() or int(d) == 0:
+        return f"{y}-{int(mth):02d}"
+    try:
+        from datetime import date
+
+        return date(int(y), int(mth), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def _numbers(raw: str) -> list[str]:
+    """Document numbers in a cell: the cell itself when it is one, else those named in its text
+    ("Passport No: 592667 (Qatari passport issued on 3 May 2007)")."""
+    out = []
+    for part in re.split(r"\s*\d+\)\s*|;", raw or ""):
+        part = part.strip().rstrip(".")
+        if not part:
+            continue
+        if _TOKEN.match(part):
+            out.append(part.replace(" ", ""))
+            continue
+        out.extend(m.group(1).replace(" ", "") for m in _PASSPORT.finditer(part))
+    return out
+
+
 def _name(v: dict) -> str:
     n1, n2, n3, n4, n5, n6 = v["names"]
     return re.sub(r"\s+", " ", " ".join(p for p in (n1, n2, n3, n4, n5, n6) if p)).strip()
@@ -184,8 +279,19 @@ def _emit(g: _Group, fname: str, dataset: str) -> Iterator[Parsed | Skipped]:
     eid = f"uk-{g.gid}"
     src = [Source(dataset, g.gid, URL)]
     aliases, idents, designations = [], [], {}
+    births, nationalities, addresses = [], [], []
     country = None
     for ln, v in g.rows:
+        d = _dob(v["dob"])
+        if d:
+            births.append(d)
+        for part in re.split(r"\s*\d+\)\s*|;|,", v["nationality"] or ""):
+            code = registry.country.clean(part.strip()) if part.strip() else None
+            if code:
+                nationalities.append(code.lower())
+        text = ", ".join(p for p in v["address"] if p)
+        if text:
+            addresses.append(text)
         n = _name(v)
         if n and n != name:
             aliases.append(n)
@@ -194,6 +300,13 @@ def _emit(g: _Group, fname: str, dataset: str) -> Iterator[Parsed | Skipped]:
             idents.append(ids.make("imo", m.group(1)))
         if v["imo"].isdigit():
             idents.append(ids.make("imo", v["imo"]))
+        if v["un_ref"]:
+            idents.append(ids.make("un-ref", v["un_ref"]))
+        cc = nationalities[0] if nationalities else None
+        for number in _numbers(v["passport"]):
+            idents.append(ids.make(f"{cc}-passport" if cc else "passport", number))
+        for number in _numbers(v["national_id"]):
+            idents.append(ids.make(f"{cc}-national-id" if cc else "national-id", number))
         for reg in filter(None, re.split(r"\s*[;,]\s*|\s*\d+\)\s*", v["registration"])):
             idents.append(ids.make(f"{country}-registration" if country else "registration", reg))
         if v["regime"] or v["listed"]:
@@ -202,7 +315,9 @@ def _emit(g: _Group, fname: str, dataset: str) -> Iterator[Parsed | Skipped]:
         etype = "vessel" if "vessel" in (pv["other"] or "").lower() else etype
     notes = pv["other"][:1000] or None
     yield Parsed(Entity(id=eid, type=etype, name=name, aliases=list(dict.fromkeys(aliases)), country=country,
-                        identifiers=[i for i in dict.fromkeys(idents) if i], notes=notes, sources=src),
+                        identifiers=[i for i in dict.fromkeys(idents) if i], notes=notes, sources=src,
+                        birth_dates=list(dict.fromkeys(births)), nationalities=list(dict.fromkeys(nationalities)),
+                        addresses=list(dict.fromkeys(addresses))),
                  fname, line)
     for (regime, listed), ln in designations.items():
         yield Parsed(Designation(entity_id=eid, authority="uk", program=regime, start_date=listed,
@@ -213,8 +328,8 @@ def _emit(g: _Group, fname: str, dataset: str) -> Iterator[Parsed | Skipped]:
 
 
 def _adapter() -> Adapter:
-    return Adapter("uk-sanctions", "the UK consolidated sanctions list (OFSI ConList.csv or UK Sanctions List "
-                   "CSV)", read, count_rows)
+    return Adapter("uk-sanctions", "the UK consolidated sanctions list (OFSI ConList.csv, UK Sanctions List "
+                   "CSV or XML)", read, count_rows, authority="uk", title="UK sanctions list", header=header)
 
 
 register("uk-sanctions", _adapter)

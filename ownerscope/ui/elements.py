@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from ..graph.store import Subgraph
 
-# fill colours: listed by a sanctions authority (red), export controls only (amber), none (by type)
+# fill colours: listed by a sanctions authority (red), only on other lists (export controls, exclusions,
+# disqualifications: amber), none (by type)
 TYPE_COLOURS = {"person": "#4e79a7", "company": "#59a14f", "organization": "#76b7b2",
                 "public_body": "#9c755f", "legal_entity": "#8cd17d", "vessel": "#b07aa1",
                 "airplane": "#b07aa1", "unknown": "#bab0ac"}
 LISTED_COLOUR = "#d62728"
 CONTROLS_ONLY_COLOUR = "#f28e2b"
-EXPORT_CONTROL_PREFIXES = ("us-bis",)
-
-
 def node_class(authorities: list[str]) -> str:
-    sanctions = [a for a in authorities if not a.startswith(EXPORT_CONTROL_PREFIXES)]
+    from ..authorities import is_sanctions
+
+    sanctions = [a for a in authorities if is_sanctions(a)]
     if sanctions:
         return "listed"
     if authorities:

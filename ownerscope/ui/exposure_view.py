@@ -50,11 +50,24 @@ def verdict_box(entity_id: str, regime: str | None, as_of: str | None):
                       className="hint")
     v = res.verdict(entity_id)
     status = v["status"]
-    return html.Div(className=f"verdict st-{status}", children=[
-        html.Div([html.Span(status.upper(), className=f"badge st-{status}"),
-                  html.Span(f" under {res.regime.title} as of {res.as_of}: {STATUS_WORDS[status]}")]),
+    label, cls = badge(status, res)
+    words = v.get("clear_words") or STATUS_WORDS[status]
+    return html.Div(className=f"verdict {cls}", children=[
+        html.Div([html.Span(label, className=f"badge {cls}"),
+                  html.Span(f" under {res.regime.title} as of {res.as_of}: {words}")]),
+        html.P(f"Data: {res.currency['words']}", className="data-currency"),
         html.Pre(v["explanation"], className="explanation"),
     ])
+
+
+def badge(status: str, res) -> tuple[str, str]:
+    """The badge text and class of a status: a clear result resting on no list is "NO LIST", never CLEAR;
+    a clear one reads "NOT CAUGHT" (in the data, as of its list versions)."""
+    if status == "clear":
+        if res.currency["no_list"]:
+            return "NO LIST", "st-nolist"
+        return "NOT CAUGHT", "st-clear"
+    return status.upper(), f"st-{status}"
 
 
 def actions_bar():

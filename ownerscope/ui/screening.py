@@ -6,6 +6,7 @@ import csv
 import io
 
 from ..csvsafe import csv_text
+from ..authorities import is_sanctions, label
 from ..text import not_a_name
 from . import context, exposure_view
 
@@ -32,7 +33,7 @@ def screen(names: list[str], as_of: str | None) -> list[dict]:
     out = []
     for name in names:
         row = {"input": name, "match": "no match", "id": "", "name": "", "type": "", "score": 0.0,
-               "authorities": "", "also": "", **{r: "" for r in REGIMES}}
+               "authorities": "", "other_lists": "", "also": "", **{r: "" for r in REGIMES}}
         junk = not_a_name(name)
         if junk:
             row.update({"match": "not screened", "also": junk})
@@ -42,18 +43,32 @@ def screen(names: list[str], as_of: str | None) -> list[dict]:
         best = hits[0] if hits else None
         if best:
             score = min(best["score"], 100.0)
+            auth = best.get("authorities", [])
             row.update({"id": best["id"], "name": best["name"], "type": best["type"], "score": round(score, 1),
-                        "authorities": ", ".join(a.upper() for a in best.get("authorities", [])),
+                        # sanctions apart from export controls and other lists, which are never "listed"
+                        "authorities": ", ".join(a.upper() for a in auth if is_sanctions(a)),
+                        "other_lists": ", ".join(label(a) for a in auth if not is_sanctions(a)),
                         "match": "match" if score >= MATCH else "possible" if score >= POSSIBLE else "weak",
                         "also": "; ".join(f"{h['name']} ({h['score']:.0f})" for h in hits[1:])})
         for r, res in results.items():
             row[r] = res.status_of(best["id"]) if best and row["match"] != "weak" else ""
+            # a regime with no list loaded is never "clear": it was not screened
+            row[f"{r}_label"], row[f"{r}_class"] = exposure_view.badge(row[r], res) if row[r] else ("", "")
+            if row[r] == "clear" and res.currency["no_list"]:
+                row[r] = "no list"
+            row[f"{r}_data"] = res.currency["words"]
         out.append(row)
     return out
 
 
+def data_lines(as_of: str | None) -> list[str]:
+    """One line per regime: the list versions its column rests on ("OFAC: ... published ...")."""
+    return [f"{r.upper()}: {exposure_view.result(r, as_of).currency['words']}" for r in REGIMES]
+
+
 def to_csv(rows: list[dict]) -> str:
-    cols = ["input", "match", "score", "id", "name", "type", "authorities", *REGIMES, "also"]
+    cols = ["input", "match", "score", "id", "name", "type", "authorities", *REGIMES, "also", "other_lists",
+            *[f"{r}_data" for r in REGIMES]]
     return csv_text(cols, rows, extrasaction="ignore")
 
 

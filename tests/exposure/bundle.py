@@ -68,11 +68,15 @@ class Bundle:
             w.writerows(self.designations)
         return folder
 
-    def load(self, tmp: Path) -> str:
-        """Write the bundle, ingest it through the CLI into a fresh embedded store; return the store path."""
+    def load(self, tmp: Path, published: str = "2000-01-01") -> str:
+        """Write the bundle, ingest it through the CLI into a fresh embedded store; return the store path.
+
+        The bundle is ingested as a list version published on `published`: an undated designation in it
+        is "listed on or before" that date (the rule tests are about ownership, not listing dates)."""
         folder = self.write(tmp / "bundle")
         store = str(tmp / "store.lbug")
-        res = runner.invoke(app, ["ingest", "csv", str(folder), "--store", store, "--no-progress"])
+        res = runner.invoke(app, ["ingest", "csv", str(folder), "--store", store, "--no-progress",
+                                  "--published", published])
         assert res.exit_code == 0, res.output
         return store
 

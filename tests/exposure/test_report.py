@@ -44,12 +44,21 @@ def test_json_report_has_verdicts_per_regime_proof_structure_and_sources(demo_st
     assert eff["demo-vsmpo-management"] == pytest.approx(37.5)       # 75% of 50%
     assert data["ubos"] == []                                        # Shelkov's stake is unknown
     assert "https://www.akm.ru/eng/news/vsmpo-avisma-to-pass-2019-dividends/" in data["data"]["source_urls"]
+    # the list versions the verdicts rest on, and the wording of a clear verdict
+    [lv] = data["data"]["list_versions"]
+    assert (lv["name"], lv["published"], lv["published_basis"]) == ("CSV bundle", "2024-05-03", "given by the user")
+    eu = data["verdicts"][1]
+    assert eu["datasets"] == [lv] and eu["clear_words"].startswith("not caught in the data as of 2024-05-03")
+    assert "Data: CSV bundle published 2024-05-03 (given by the user), loaded " in data["verdicts"][0]["explanation"]
 
 
 def test_html_report(demo_store, tmp_path):
     html = _report(demo_store, tmp_path, "html", "--regime", "ofac").read_text(encoding="utf-8")
     assert "<svg" in html and "exposed" in html and "State Corporation Rostec" in html
     assert "25% plus one share" in html and "Mikhail Shelkov" in html and "2025-01-01" in html
+    assert "List versions behind the verdicts: CSV bundle published 2024-05-03 (given by the user)" in html
+    # the date basis of Rostec's undated OFAC listing
+    assert "listing date unknown: listed on or before 2024-05-03, the publication date of the list version" in html
 
 
 def test_csv_report_one_row_per_proof_edge(demo_store, tmp_path):
@@ -57,6 +66,7 @@ def test_csv_report_one_row_per_proof_edge(demo_store, tmp_path):
     proof = [r for r in rows if r["section"] == "proof"]
     assert [(r["owner_id"], r["counted"], r["threshold"]) for r in proof] == [("ofac-17260", "25.0", "50% or more")]
     assert {r["owner_id"] for r in rows if r["section"] == "other_owner"} == {"demo-shelkov", "demo-business-alliance"}
+    assert all(r["data_currency"].startswith("CSV bundle published 2024-05-03") for r in rows)
 
 
 def test_pdf_report(demo_store, tmp_path):
@@ -65,6 +75,7 @@ def test_pdf_report(demo_store, tmp_path):
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
     text = _pdf_text(path)
     assert "VSMPO-AVISMA Corporation" in text and "ofac: exposed" in text
+    assert "List versions behind the verdicts: CSV bundle published 2024-05-03" in " ".join(text.split())
     # the ownership picture is drawn (its node labels are text in the PDF), not replaced by an excuse
     assert "could not be embedded" not in text
     assert "Business Alliance Company" in text.split("Ownership structure", 1)[1].split("Proof per regime")[0]

@@ -43,6 +43,14 @@ def test_conlist_groups_become_entities(embedded_store, shared_data):
     assert ship["sources"] == [{"dataset": "uk-sanctions:ConList.csv", "record_id": "13556",
                                 "url": "https://www.gov.uk/government/publications/"
                                        "financial-sanctions-consolidated-list-of-targets"}]
+    # identity evidence: dates of birth (00 = unknown day / month), nationalities, passports, national ids
+    farooq = embedded_store.get_entity("uk-13349")
+    assert (farooq["birth_dates"], farooq["nationalities"]) == (["1980", "1981"], ["sa", "qa"])
+    assert farooq["identifiers"] == ["sa-passport:592667"]
+    rahman = embedded_store.get_entity("uk-6894")
+    assert rahman["birth_dates"] == ["1958-08-17", "1957-08-17"] and rahman["nationalities"] == ["id"]
+    assert "id-national-id:3603251708570001" in rahman["identifiers"]
+    assert rahman["addresses"] == ["Jalan Nakula, Komplek Witana Harja III Blok C 106-107, Tangerang, Indonesia"]
     # Windows-1252 quotes decoded, not replaced
     battalion = embedded_store.get_entity("uk-13222")
     assert "so-called ’2nd Army Corps’" in battalion["notes"]

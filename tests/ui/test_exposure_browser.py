@@ -62,7 +62,8 @@ def test_as_of_date_changes_uk_listing(demo_url):
         open_entity(page, "2Rivers DMCC", "2Rivers DMCC")
         details = page.locator("#details-panel")
         details.locator(".badge").wait_for(timeout=15000)
-        assert details.locator(".badge").inner_text() == "CLEAR"
+        assert details.locator(".badge").inner_text() == "NOT CAUGHT"  # never a bare CLEAR
+        assert "not caught in the data as of 2024-05-03" in details.inner_text()
         page.fill("#as-of-date", "2025-01-01")
         page.press("#as-of-date", "Enter")
         page.wait_for_function("""() => {

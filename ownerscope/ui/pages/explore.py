@@ -96,7 +96,7 @@ def legend():
     item = lambda cls, text: html.Div([html.Span(className=f"swatch {cls}"), text], className="legend-item")
     return html.Div(className="legend", children=[
         html.H4("Legend"), item("listed", "sanctioned (any authority)"),
-        item("controlled", "export controls only"), item("plain", "not listed"),
+        item("controlled", "other lists only (export controls, exclusions)"), item("plain", "not listed"),
         item("ring derived", "caught by the rule (purple ring)"), item("ring possible", "possibly caught"),
         item("ring exposed", "exposed, below threshold"), item("ring review", "review indication"),
         item("own", "ownership (share %)"), item("ctrl", "control"), item("other", "other link"),
@@ -292,7 +292,12 @@ def aliases_block(aliases: list[str], most: int = 6):
 
 
 def entity_panel(d: dict, exposure_box=None):
-    des = [html.Tr([html.Td(str(x["authority"] or "?").upper(), className="auth"), html.Td(x["program"] or ""),
+    from ...authorities import is_sanctions, kind
+
+    des = [html.Tr([html.Td(str(x["authority"] or "?").upper(),
+                            className="auth" if is_sanctions(x["authority"] or "") else "auth-other",
+                            title="" if is_sanctions(x["authority"] or "") else f"{kind(x['authority'] or '')}, not a sanction"),
+                    html.Td(x["program"] or ""),
                     html.Td(x["start_date"] or ""), html.Td(x["end_date"] or ""),
                     html.Td(source_links(x["sources"]))]) for x in d["designations"]]
     rels = []

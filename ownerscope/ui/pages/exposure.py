@@ -37,6 +37,11 @@ def layout(**_):
 def rows_for(regime: str, as_of: str | None, statuses: list[str]) -> tuple[list[dict], dict, str]:
     """(rows, counts, the date used): one row per entity whose status is chosen, most serious first."""
     res = result(regime, as_of)
+    rows, counts = _rows(res, statuses)
+    return rows, counts, res.as_of
+
+
+def _rows(res, statuses: list[str]) -> tuple[list[dict], dict]:
     wanted = set(statuses or [])
     g = res.graph
     eff = res.effective_listed
@@ -48,7 +53,7 @@ def rows_for(regime: str, as_of: str | None, statuses: list[str]) -> tuple[list[
             out.append({"status": status, "id": eid, "name": g.name(i), "type": g.types[i] or "",
                         # for a listed entity the metric (what listed owners hold of it) is beside the point
                         "effective_listed_share": None if status == "listed" else round(float(eff[i]), 4)})
-    return out, res.counts(), res.as_of
+    return out, res.counts()
 
 
 CSV_COLUMNS = ("status", "id", "name", "type", "effective_listed_share")
@@ -66,12 +71,19 @@ def register():
               Input(ids.EXPO_STATUSES, "value"))
     def show(regime, as_of, statuses):
         try:
-            rows, counts, used = rows_for(regime, as_of, statuses)
+            res = result(regime, as_of)
+            rows, counts = _rows(res, statuses)
         except OwnerscopeError as e:
             return html.Div(str(e), className="error")
+        used = res.as_of
+        cur = res.currency
         summary = html.P(f"{regime.upper()} on {used}: " + ", ".join(f"{n:,} {s}" for s, n in counts.items()
                                                                       if s != "clear")
                          + f" (of {sum(counts.values()):,} entities in the ownership graph).", className="hint")
+        data = html.P(f"Data: {cur['words']}." + (" Nothing here is screened against a list that is not loaded."
+                                                  if cur["missing"] else ""),
+                      className="data-currency" + (" no-list" if cur["missing"] else ""))
+        summary = html.Div([summary, data])
         if not rows:
             return [summary, html.P("No entity with the chosen statuses.", className="hint")]
         head = ["Status", "Entity", "Type", "Effective listed share", "What it means"]

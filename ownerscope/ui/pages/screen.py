@@ -10,7 +10,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from ...errors import OwnerscopeError
 from .. import context, ids
-from ..screening import REGIMES, parse_names, screen, to_csv
+from ..screening import REGIMES, data_lines, parse_names, screen, to_csv
 
 EXAMPLE = "VSMPO-AVISMA\nRostec\n2Rivers DMCC\nBellatrix Energy\nAcme Widgets Ltd"
 
@@ -74,13 +74,15 @@ def register():
             rows = screen(names, as_of)
         except OwnerscopeError as e:
             return html.Div(str(e), className="error"), None
-        head = ["Input", "Match", "Score", "Entity", "Type", "Listed by", *[r.upper() for r in REGIMES], "Other candidates"]
+        head = ["Input", "Match", "Score", "Entity", "Type", "Listed by", *[r.upper() for r in REGIMES],
+                "Other lists", "Other candidates"]
         body = [html.Tr([html.Td(r["input"]), html.Td(r["match"], className=f"m-{r['match'].replace(' ', '-')}"),
                          html.Td(f"{r['score']:.0f}" if r["score"] else ""),
                          html.Td(dcc.Link(r["name"], href=f"/?focus={r['id']}") if r["id"] else ""),
                          html.Td(r["type"]), html.Td(r["authorities"], className="auth"),
-                         *[html.Td(html.Span(r[g].upper(), className=f"badge st-{r[g]}") if r[g] else "")
+                         *[html.Td(html.Span(r[f"{g}_label"], className=f"badge {r[f'{g}_class']}") if r[g] else "")
                            for g in REGIMES],
+                         html.Td(r["other_lists"], className="auth-other"),
                          html.Td(r["also"], className="note")]) for r in rows]
         caught = sum(1 for r in rows if any(r[g] in ("listed", "derived") for g in REGIMES))
         skipped = sum(r["match"] == "not screened" for r in rows)
@@ -96,6 +98,9 @@ def register():
                                 f"{st.screen_max_names:,} (OWNERSCOPE_SCREEN_MAX_NAMES). Only the first "
                                 f"{st.screen_max_names:,} lines are in the table.", className="error",
                                 id=ids.SCREEN_LEFT_OUT))
+        notes.append(html.Div([html.P("Data: " + line, className="data-currency" + (
+            " no-list" if "no " in line and "list loaded" in line else "")) for line in data_lines(as_of)],
+            className="screen-data"))
         return [*notes, html.Table([html.Tr([html.Th(h) for h in head]), *body], className="table screen-table")], rows
 
     @callback(Output(ids.SCREEN_CSV, "data"), Input(ids.SCREEN_CSV_GO, "n_clicks"), State(ids.SCREEN_DATA, "data"),
