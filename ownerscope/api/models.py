@@ -45,6 +45,8 @@ class ListEntry(BaseModel):
     program: Optional[str] = None
     start_date: Optional[str] = None
     end_date: Optional[str] = None
+    listing_date_unknown: bool = False
+    list_version: Optional[str] = None
     sources: list[dict[str, str]] = []
 
 
@@ -57,7 +59,12 @@ class RegimeExposure(BaseModel):
     threshold: dict[str, Any]
     listed_persons: list[str] = []
     lists: list[ListEntry] = []
-    list_versions: list[str] = []
+    list_versions: list[str] = Field([], description="Names of the list versions the listings come from")
+    data: str = Field("", description="The list versions the regime's verdicts rest on, in words "
+                      "(\"OFAC SDN published 2024-05-03, loaded 2026-12-02\"), or \"no EU list loaded\"")
+    no_list: bool = Field(False, description="True when no list of the regime's authorities is loaded: "
+                          "a clear status then means not screened")
+    datasets: list[dict[str, Any]] = []
     proof: str = Field(..., description="Path of the full proof (GET)",
                        examples=["/exposure/demo-vsmpo-avisma?regime=ofac&as_of=2025-01-01"])
 

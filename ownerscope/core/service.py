@@ -45,6 +45,7 @@ class Core:
         self._frames = None
         self._index: MatchIndex | None = None
         self._authorities: dict[str, list[str]] | None = None
+        self._list_versions: list[dict] | None = None
         self._graphs: _LRU = _LRU(dates)
         self._results: _LRU = _LRU(dates * max(3, len(self.regimes)))
         self._designations: _LRU = _LRU(dates)
@@ -63,6 +64,7 @@ class Core:
                 self._frames = None
                 self._index = None
                 self._authorities = None
+                self._list_versions = None
                 self._graphs.clear()
                 self._results.clear()
                 self._designations.clear()
@@ -100,8 +102,21 @@ class Core:
         with self._lock:
             res = self._results.get(key)
             if res is None:
-                res = self._results.put(key, exposure_on_graph(g, reg))
+                res = exposure_on_graph(g, reg)
+                res.list_versions = self._list_versions_locked()
+                res = self._results.put(key, res)
             return res
+
+    def _list_versions_locked(self) -> list[dict]:
+        if self._list_versions is None:
+            self._list_versions = list(self.store.list_versions())
+        return self._list_versions
+
+    def datasets(self) -> list[dict]:
+        """The list versions loaded in the store (authority, name, published, loaded, sha256, ...)."""
+        self._fresh()
+        with self._lock:
+            return list(self._list_versions_locked())
 
     def match_index(self) -> MatchIndex:
         self._fresh()
@@ -176,11 +191,15 @@ class Core:
         out = []
         for eid in listed_ids:
             for r in by_entity.get(eid, []):
-                if not (r["active"] and r["authority"] in auth):
+                # in force on the date for certain, or perhaps (an undated listing before its list's
+                # publication date: "listing date unknown")
+                if not ((r["active"] or r.get("maybe")) and r["authority"] in auth):
                     continue
                 srcs = [Source.from_json(s) for s in r["sources"] or []]
                 out.append({"entity_id": eid, "authority": r["authority"], "program": r["program"],
                             "start_date": r["start_date"], "end_date": r["end_date"],
+                            "listing_date_unknown": not r["active"],
+                            "list_version": r.get("list_version"),
                             "sources": [{"dataset": s.dataset, "record_id": s.record_id, "url": s.url}
                                         for s in srcs]})
         return out
@@ -188,11 +207,13 @@ class Core:
     def regime_summary(self, res: ExposureResult, entity_id: str) -> dict:
         """One regime's answer for an entity: status, date, the listed holding against the threshold and
         the lists behind it."""
+        cur = res.currency
+        data = {"data": cur["words"], "no_list": cur["no_list"], "datasets": cur["datasets"]}
         if res.status_of(entity_id) == "clear":  # no listed holding: no proof to build (the common case)
             known = res.index_of(entity_id) is not None
             return {"status": "clear", "as_of": res.as_of, "total": 0.0 if known else None,
                     "total_max": 0.0 if known else None, "threshold": res.threshold.to_dict(),
-                    "listed_persons": [], "lists": [], "list_versions": []}
+                    "listed_persons": [], "lists": [], "list_versions": [], **data}
         v = res.verdict(entity_id)
         proof = v.get("proof")
         listed = list(v.get("listed_persons") or [])
@@ -205,8 +226,18 @@ class Core:
             "threshold": res.threshold.to_dict(),
             "listed_persons": listed,
             "lists": lists,
-            "list_versions": sorted({s["dataset"] for d in lists for s in d["sources"] if s["dataset"]}),
+            "list_versions": self._list_version_names(res, lists),
+            **data,
         }
+
+    @staticmethod
+    def _list_version_names(res: ExposureResult, lists: list[dict]) -> list[str]:
+        """The names of the list versions the designations behind a verdict come from (their source
+        datasets for designations stored before list versions existed)."""
+        names = {lv["id"]: lv.get("name") or lv.get("format") for lv in res.list_versions}
+        out = {names.get(d["list_version"]) for d in lists if d.get("list_version")}
+        out |= {s["dataset"] for d in lists if not d.get("list_version") for s in d["sources"] if s["dataset"]}
+        return sorted(x for x in out if x)
 
     def exposure_summary(self, entity_id: str, regimes: Sequence[str] = DEFAULT_REGIMES,
                          as_of: str | None = None) -> dict[str, dict]:

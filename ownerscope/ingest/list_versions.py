@@ -45,9 +45,10 @@ TITLES = {"ftm": "FollowTheMoney export", "bods": "BODS statements", "gleif": "G
           "uk-psc": "UK Companies House PSC snapshot", "csv": "CSV bundle"}
 
 
-def describe(adapter, paths: list[Path], published: str | None = None) -> ListVersion:
+def describe(adapter, paths: list[Path], published: str | None = None, dataset: str | None = None) -> ListVersion:
     """The ListVersion of this ingest. `published` (the user's) wins over the file's header, which wins
-    over the file's modification date."""
+    over the file's modification date. A generic format (CSV bundle, FtM, BODS ...) is named by the
+    dataset the user gave it ("ownerscope-demo (CSV bundle)")."""
     head = adapter.header(paths) if adapter.header else {}
     basis = "file header"
     if published:
@@ -60,7 +61,10 @@ def describe(adapter, paths: list[Path], published: str | None = None) -> ListVe
         published = head["published"]
     else:
         published, basis = file_date(paths), "file date"
-    name = head.get("name") or adapter.title or TITLES.get(adapter.name, adapter.name)
+    name = head.get("name") or adapter.title
+    if not name:
+        generic = TITLES.get(adapter.name, adapter.name)
+        name = f"{dataset} ({generic})" if dataset and dataset != adapter.name else generic
     return ListVersion(authority=head.get("authority", adapter.authority), name=name, format=adapter.name, sha256=sha256_of(paths), published=published,
                        published_basis=basis, loaded=now_utc(), files=[p.name for p in paths],
                        url=head.get("url", ""))

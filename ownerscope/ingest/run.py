@@ -30,7 +30,7 @@ def run_ingest(fmt: str, paths: list[Path], store_url: str | None = None, datase
     total = adapter.estimate(paths)
     from .list_versions import describe
 
-    lv = describe(adapter, paths, published)
+    lv = describe(adapter, paths, published, dataset)
     if source_url:
         lv.url = source_url
     own_store = store is None

@@ -14,7 +14,8 @@ PERSON = Entity(id="test-ivan", type="person", name="Ivan Petrovich Sidorov", bi
 
 
 def load(store) -> None:
-    run_ingest("csv", [SEED_CASE], dataset="ownerscope-demo", show_progress=False, store=store)
+    run_ingest("csv", [SEED_CASE], dataset="ownerscope-demo", show_progress=False, store=store,
+               published="2024-05-03")
     store.upsert_entities([PERSON])
     store.add_redirects([("old-vsmpo", "demo-vsmpo-avisma")])
 

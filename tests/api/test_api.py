@@ -21,7 +21,8 @@ def test_match_carries_exposure_and_the_proof_link_answers(client):
     assert top["features"]["name"] == 1.0 and top["features"]["country_match"] == 0.05
     ofac = top["exposure"]["ofac"]
     assert ofac["status"] == "exposed" and ofac["as_of"] == "2025-01-01" and ofac["total"] == 25.0
-    assert ofac["listed_persons"] == ["ofac-17260"] and ofac["list_versions"] == ["ownerscope-demo"]
+    assert ofac["listed_persons"] == ["ofac-17260"] and ofac["list_versions"] == ["ownerscope-demo (CSV bundle)"]
+    assert ofac["no_list"] is False and "published 2024-05-03" in ofac["data"]
     assert set(top["exposure"]) == {"ofac", "eu", "uk"}
     proof = client.get(ofac["proof"])
     assert proof.status_code == 200
