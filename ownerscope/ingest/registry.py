@@ -34,8 +34,7 @@ def _csv() -> Adapter:
     def estimate(paths: list[Path]) -> int:
         return sum(csv_bundle.count_rows(csv_bundle.bundle_files(p)) for p in paths)
 
-    return Adapter("csv", "a CSV bundle folder (entities.csv, relations.csv, designations.csv)", read, estimate,
-                   title="CSV bundle")
+    return Adapter("csv", "a CSV bundle folder (entities.csv, relations.csv, designations.csv)", read, estimate)
 
 
 _FACTORIES: dict[str, Callable[[], Adapter]] = {"csv": _csv}
