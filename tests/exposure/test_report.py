@@ -46,7 +46,7 @@ def test_json_report_has_verdicts_per_regime_proof_structure_and_sources(demo_st
     assert "https://www.akm.ru/eng/news/vsmpo-avisma-to-pass-2019-dividends/" in data["data"]["source_urls"]
     # the list versions the verdicts rest on, and the wording of a clear verdict
     [lv] = data["data"]["list_versions"]
-    assert (lv["name"], lv["published"], lv["published_basis"]) == ("CSV bundle", "2024-05-03", "given by the user")
+    assert (lv["name"], lv["published"], lv["published_basis"]) == ("ownerscope-demo (CSV bundle)", "2024-05-03", "given by the user")
     eu = data["verdicts"][1]
     assert eu["datasets"] == [lv] and eu["clear_words"].startswith("not caught in the data as of 2024-05-03")
     assert "Data: CSV bundle published 2024-05-03 (given by the user), loaded " in data["verdicts"][0]["explanation"]
@@ -66,7 +66,7 @@ def test_csv_report_one_row_per_proof_edge(demo_store, tmp_path):
     proof = [r for r in rows if r["section"] == "proof"]
     assert [(r["owner_id"], r["counted"], r["threshold"]) for r in proof] == [("ofac-17260", "25.0", "50% or more")]
     assert {r["owner_id"] for r in rows if r["section"] == "other_owner"} == {"demo-shelkov", "demo-business-alliance"}
-    assert all(r["data_currency"].startswith("CSV bundle published 2024-05-03") for r in rows)
+    assert all(r["data_currency"].startswith("ownerscope-demo (CSV bundle) published 2024-05-03") for r in rows)
 
 
 def test_pdf_report(demo_store, tmp_path):
