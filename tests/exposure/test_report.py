@@ -49,14 +49,14 @@ def test_json_report_has_verdicts_per_regime_proof_structure_and_sources(demo_st
     assert (lv["name"], lv["published"], lv["published_basis"]) == ("ownerscope-demo (CSV bundle)", "2024-05-03", "given by the user")
     eu = data["verdicts"][1]
     assert eu["datasets"] == [lv] and eu["clear_words"].startswith("not caught in the data as of 2024-05-03")
-    assert "Data: CSV bundle published 2024-05-03 (given by the user), loaded " in data["verdicts"][0]["explanation"]
+    assert "Data: ownerscope-demo (CSV bundle) published 2024-05-03 (given by the user), loaded " in data["verdicts"][0]["explanation"]
 
 
 def test_html_report(demo_store, tmp_path):
     html = _report(demo_store, tmp_path, "html", "--regime", "ofac").read_text(encoding="utf-8")
     assert "<svg" in html and "exposed" in html and "State Corporation Rostec" in html
     assert "25% plus one share" in html and "Mikhail Shelkov" in html and "2025-01-01" in html
-    assert "List versions behind the verdicts: CSV bundle published 2024-05-03 (given by the user)" in html
+    assert "List versions behind the verdicts: ownerscope-demo (CSV bundle) published 2024-05-03 (given by the user)" in html
     # the date basis of Rostec's undated OFAC listing
     assert "listing date unknown: listed on or before 2024-05-03, the publication date of the list version" in html
 
@@ -75,7 +75,7 @@ def test_pdf_report(demo_store, tmp_path):
     assert pdf.startswith(b"%PDF") and len(pdf) > 5000
     text = _pdf_text(path)
     assert "VSMPO-AVISMA Corporation" in text and "ofac: exposed" in text
-    assert "List versions behind the verdicts: CSV bundle published 2024-05-03" in " ".join(text.split())
+    assert "List versions behind the verdicts: ownerscope-demo (CSV bundle) published 2024-05-03" in " ".join(text.split())
     # the ownership picture is drawn (its node labels are text in the PDF), not replaced by an excuse
     assert "could not be embedded" not in text
     assert "Business Alliance Company" in text.split("Ownership structure", 1)[1].split("Proof per regime")[0]
