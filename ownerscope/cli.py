@@ -138,7 +138,7 @@ def show(entity_id: str = typer.Argument(..., metavar="ID", help="An entity id (
         print_json(detail)
         return
     out.print(f"[bold]{detail['name']}[/]  ({detail['type']}, {detail['id']})", highlight=False)
-    for key in ("country", "aliases", "identifiers", "notes"):
+    for key in ("country", "aliases", "identifiers", "birth_dates", "nationalities", "addresses", "notes"):
         if detail.get(key):
             val = detail[key]
             out.print(f"  {key}: {', '.join(val) if isinstance(val, list) else val}", highlight=False)

@@ -23,7 +23,8 @@ REL_PROPS = ("id STRING, share DOUBLE, share_min DOUBLE, share_max DOUBLE, start
              "sources STRING[], share_min_exclusive BOOLEAN")
 SCHEMA = [
     "CREATE NODE TABLE IF NOT EXISTS Entity(id STRING PRIMARY KEY, type STRING, name STRING, "
-    "aliases STRING[], country STRING, identifiers STRING[], notes STRING, sources STRING[], search STRING)",
+    "aliases STRING[], country STRING, identifiers STRING[], notes STRING, sources STRING[], search STRING, "
+    "birth_dates STRING[], nationalities STRING[], addresses STRING[])",
     "CREATE NODE TABLE IF NOT EXISTS Designation(id STRING PRIMARY KEY, entity_id STRING, authority STRING, "
     "program STRING, start_date STRING, end_date STRING, note STRING, sources STRING[])",
     "CREATE NODE TABLE IF NOT EXISTS Redirect(id STRING PRIMARY KEY, target STRING)",
@@ -32,11 +33,13 @@ SCHEMA = [
      for label in RELATION_LABELS.values()] + [
     # stores made before a property existed get it (added properties only; nothing is rewritten)
     f"ALTER TABLE {label} ADD IF NOT EXISTS share_min_exclusive BOOLEAN DEFAULT false"
-    for label in RELATION_LABELS.values()]
+    for label in RELATION_LABELS.values()] + [
+    f"ALTER TABLE Entity ADD IF NOT EXISTS {prop} STRING[]" for prop in ("birth_dates", "nationalities", "addresses")]
 
 ENTITY_SCHEMA = {"id": pl.Utf8, "type": pl.Utf8, "name": pl.Utf8, "aliases": pl.List(pl.Utf8),
                  "country": pl.Utf8, "identifiers": pl.List(pl.Utf8), "notes": pl.Utf8,
-                 "sources": pl.List(pl.Utf8), "search": pl.Utf8}
+                 "sources": pl.List(pl.Utf8), "search": pl.Utf8, "birth_dates": pl.List(pl.Utf8),
+                 "nationalities": pl.List(pl.Utf8), "addresses": pl.List(pl.Utf8)}
 REL_SCHEMA = {"from": pl.Utf8, "to": pl.Utf8, "id": pl.Utf8, "share": pl.Float64, "share_min": pl.Float64,
               "share_max": pl.Float64, "start_date": pl.Utf8, "end_date": pl.Utf8, "ended": pl.Boolean,
               "basis": pl.Utf8, "joint_group": pl.Utf8, "role": pl.Utf8, "note": pl.Utf8,
@@ -107,8 +110,7 @@ class EmbeddedStore:
         if not batch:
             return 0
         existing = {row[0]: R.entity_from_row(row) for row in self._rows(
-            "UNWIND $ids AS i MATCH (e:Entity {id: i}) RETURN e.id, e.type, e.name, e.aliases, e.country, "
-            "e.identifiers, e.notes, e.sources", {"ids": [e.id for e in batch]})}
+            f"UNWIND $ids AS i MATCH (e:Entity {{id: i}}) RETURN {R.ENTITY_RETURN}", {"ids": [e.id for e in batch]})}
         new, updates = [], []
         for ent in batch:
             old = existing.get(ent.id)
@@ -125,7 +127,10 @@ class EmbeddedStore:
             self._run("UNWIND $rows AS r MATCH (e:Entity {id: r.id}) SET e.type = r.type, e.name = r.name, "
                       "e.aliases = CAST(r.aliases AS STRING[]), e.country = CAST(r.country AS STRING), "
                       "e.identifiers = CAST(r.identifiers AS STRING[]), e.notes = CAST(r.notes AS STRING), "
-                      "e.sources = CAST(r.sources AS STRING[]), e.search = r.search",
+                      "e.sources = CAST(r.sources AS STRING[]), e.search = r.search, "
+                      "e.birth_dates = CAST(r.birth_dates AS STRING[]), "
+                      "e.nationalities = CAST(r.nationalities AS STRING[]), "
+                      "e.addresses = CAST(r.addresses AS STRING[])",
                       {"rows": [R.entity_row(e) for e in updates]})
         return len(batch)
 
@@ -206,8 +211,7 @@ class EmbeddedStore:
         if keep_id == drop_id:
             raise StoreError(f"cannot merge {keep_id!r} into itself")
         found = {r[0]: R.entity_from_row(r) for r in self._rows(
-            "UNWIND $ids AS i MATCH (e:Entity {id: i}) RETURN e.id, e.type, e.name, e.aliases, e.country, "
-            "e.identifiers, e.notes, e.sources", {"ids": [keep_id, drop_id]})}
+            f"UNWIND $ids AS i MATCH (e:Entity {{id: i}}) RETURN {R.ENTITY_RETURN}", {"ids": [keep_id, drop_id]})}
         for eid in (keep_id, drop_id):
             if eid not in found:
                 raise NotFound(f"no entity with id {eid!r} to merge")
@@ -265,9 +269,9 @@ class EmbeddedStore:
                           {"id": did, "end_date": d["end_date"], "note": d["note"], "sources": d["sources"]})
             else:
                 self._run("MATCH (d:Designation {id: $id}) DETACH DELETE d", {"id": did})
-        self._set_entity(R.entity_from_row([snapshot["keep"][k] for k in (
-            "id", "type", "name", "aliases", "country", "identifiers", "notes", "sources")]))
-        self._copy("Entity", pl.DataFrame([snapshot["drop"]], schema=ENTITY_SCHEMA))
+        self._set_entity(R.entity_from_dict(snapshot["keep"]))
+        self._copy("Entity", pl.DataFrame([R.entity_row(R.entity_from_dict(snapshot["drop"]))],
+                                          schema=ENTITY_SCHEMA))
         by_label: dict[str, list[dict]] = {}
         for r in snapshot["relations"]:
             row = {k: v for k, v in r.items() if k != "label"}
@@ -294,7 +298,10 @@ class EmbeddedStore:
         self._run("MATCH (e:Entity {id: $id}) SET e.type = $type, e.name = $name, "
                   "e.aliases = CAST($aliases AS STRING[]), e.country = CAST($country AS STRING), "
                   "e.identifiers = CAST($identifiers AS STRING[]), e.notes = CAST($notes AS STRING), "
-                  "e.sources = CAST($sources AS STRING[]), e.search = $search", R.entity_row(ent))
+                  "e.sources = CAST($sources AS STRING[]), e.search = $search, "
+                  "e.birth_dates = CAST($birth_dates AS STRING[]), "
+                  "e.nationalities = CAST($nationalities AS STRING[]), "
+                  "e.addresses = CAST($addresses AS STRING[])", R.entity_row(ent))
 
     # ------------------------------------------------------------------ reads
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
@@ -318,8 +325,7 @@ class EmbeddedStore:
         eid = self.resolve_id(entity_id)
         if eid is None:
             return None
-        row = self._rows("MATCH (e:Entity {id: $id}) RETURN e.id, e.type, e.name, e.aliases, e.country, "
-                         "e.identifiers, e.notes, e.sources", {"id": eid})[0]
+        row = self._rows(f"MATCH (e:Entity {{id: $id}}) RETURN {R.ENTITY_RETURN}", {"id": eid})[0]
         ent = R.entity_from_row(row)
         des = [R.designation_from_row(r) for r in self._rows(
             "MATCH (e:Entity {id: $id})-[:LISTED]->(d:Designation) RETURN d.id, d.entity_id, d.authority, "

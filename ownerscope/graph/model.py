@@ -74,6 +74,9 @@ class Entity:
     aliases: list[str] = field(default_factory=list)
     country: str | None = None
     identifiers: list[str] = field(default_factory=list)  # "scheme:value"
+    birth_dates: list[str] = field(default_factory=list)  # ISO, partial allowed: "1961", "1961-07"
+    nationalities: list[str] = field(default_factory=list)  # lower-case country codes
+    addresses: list[str] = field(default_factory=list)  # one-line address text
     notes: str | None = None
     sources: list[Source] = field(default_factory=list)
 
@@ -88,17 +91,24 @@ class Entity:
             id=self.id, type=other.type or self.type, name=name, aliases=aliases,
             country=other.country or self.country,
             identifiers=_merge_list(self.identifiers, other.identifiers),
+            birth_dates=_merge_list(self.birth_dates, other.birth_dates),
+            nationalities=_merge_list(self.nationalities, other.nationalities),
+            addresses=_merge_list(self.addresses, other.addresses),
             notes=other.notes or self.notes,
             sources=merge_sources(self.sources, other.sources),
         )
 
     def absorb(self, drop: "Entity") -> "Entity":
         """This entity after entity resolution folds `drop` into it: its own name and type stay, the other
-        record's names become aliases, identifiers and sources are united."""
+        record's names become aliases; identifiers, dates of birth, nationalities, addresses and sources are
+        united."""
         aliases = [a for a in dict.fromkeys([*self.aliases, drop.name, *drop.aliases]) if a and a != self.name]
         return Entity(id=self.id, type=self.type, name=self.name, aliases=aliases,
                       country=self.country or drop.country,
-                      identifiers=list(dict.fromkeys([*self.identifiers, *drop.identifiers])),
+                      identifiers=_merge_list(self.identifiers, drop.identifiers),
+                      birth_dates=_merge_list(self.birth_dates, drop.birth_dates),
+                      nationalities=_merge_list(self.nationalities, drop.nationalities),
+                      addresses=_merge_list(self.addresses, drop.addresses),
                       notes=self.notes or drop.notes, sources=merge_sources(self.sources, drop.sources))
 
     def to_dict(self) -> dict:

@@ -29,7 +29,7 @@ from .neo4j_errors import translated
 from .neo4j_schema import FULLTEXT_INDEX, SCHEMA, lucene_query, rel_type, rel_types
 from .store import QueryResult, Subgraph
 
-ENTITY_RETURN = "e.id, e.type, e.name, e.aliases, e.country, e.identifiers, e.notes, e.sources"
+ENTITY_RETURN = R.ENTITY_RETURN
 DES_RETURN = "d.id, d.entity_id, d.authority, d.program, d.start_date, d.end_date, d.note, d.sources"
 # the driver logs connection failures at ERROR; without a handler Python would print them to stderr next
 # to the one-line error the user gets (records still reach any handler an application configures)

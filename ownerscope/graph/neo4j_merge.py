@@ -7,7 +7,7 @@ from . import rows as R
 from .model import RELATION_LABELS, Designation, Relation, Source, dedupe
 from .neo4j_schema import rel_type, rel_types
 
-ENTITY_RETURN = "e.id, e.type, e.name, e.aliases, e.country, e.identifiers, e.notes, e.sources"
+ENTITY_RETURN = R.ENTITY_RETURN
 DES_FIELDS = ("id", "entity_id", "authority", "program", "start_date", "end_date", "note", "sources")
 DES_RETURN = ", ".join(f"d.{f}" for f in DES_FIELDS)
 
@@ -83,10 +83,9 @@ def unmerge_tx(tx, snapshot: dict) -> None:
                    sources=d["sources"]).consume()
         else:
             tx.run("MATCH (d:Designation {id: $id}) DETACH DELETE d", id=did).consume()
-    keep = R.entity_from_row([snapshot["keep"][k] for k in (
-        "id", "type", "name", "aliases", "country", "identifiers", "notes", "sources")])
+    keep = R.entity_from_dict(snapshot["keep"])
     tx.run("MATCH (e:Entity {id: $row.id}) SET e = $row", row=R.entity_row(keep)).consume()
-    tx.run("CREATE (e:Entity) SET e = $row", row=snapshot["drop"]).consume()
+    tx.run("CREATE (e:Entity) SET e = $row", row=R.entity_row(R.entity_from_dict(snapshot["drop"]))).consume()
     by_label: dict[str, list[dict]] = {}
     for r in snapshot["relations"]:
         props = {f: r[f] for f in R.REL_FIELDS}

@@ -25,6 +25,10 @@ OWNERSHIP_SCHEMA = {"id": pl.Utf8, "source": pl.Utf8, "target": pl.Utf8, "type":
                     "role": pl.Utf8, "share_min_exclusive": pl.Boolean}
 DESIGNATION_SCHEMA = {"id": pl.Utf8, "entity_id": pl.Utf8, "authority": pl.Utf8, "program": pl.Utf8,
                       "start_date": pl.Utf8, "end_date": pl.Utf8, "sources": pl.List(pl.Utf8)}
+# the stored Entity properties in the order every backend returns them (entity_from_row reads this order)
+ENTITY_FIELDS = ("id", "type", "name", "aliases", "country", "identifiers", "notes", "sources", "birth_dates",
+                 "nationalities", "addresses")
+ENTITY_RETURN = ", ".join(f"e.{f}" for f in ENTITY_FIELDS)
 ENTITY_FRAME_SCHEMA = {"id": pl.Utf8, "type": pl.Utf8, "name": pl.Utf8, "country": pl.Utf8}
 
 
@@ -40,13 +44,24 @@ def entity_row(e: Entity) -> dict:
     return {"id": e.id, "type": e.type, "name": e.name, "aliases": list(e.aliases), "country": e.country,
             "identifiers": list(e.identifiers), "notes": e.notes,
             "sources": [s.to_json() for s in e.sources],
+            "birth_dates": list(e.birth_dates), "nationalities": list(e.nationalities),
+            "addresses": list(e.addresses),
             "search": search_text(e.name, e.aliases, e.identifiers)}
 
 
 def entity_from_row(row: list) -> Entity:
+    """An Entity from values in ENTITY_FIELDS order (rows of older shapes may stop after `sources`)."""
+    extra = [*row[8:11], None, None, None]
     return Entity(id=row[0], type=row[1], name=row[2], aliases=list(row[3] or []), country=row[4],
                   identifiers=list(row[5] or []), notes=row[6],
-                  sources=[Source.from_json(s) for s in row[7] or []])
+                  sources=[Source.from_json(s) for s in row[7] or []],
+                  birth_dates=list(extra[0] or []), nationalities=list(extra[1] or []),
+                  addresses=list(extra[2] or []))
+
+
+def entity_from_dict(d: dict) -> Entity:
+    """An Entity from an `entity_row` dict (merge snapshots; older snapshots lack the newer keys)."""
+    return entity_from_row([d.get(f) for f in ENTITY_FIELDS])
 
 
 def relation_row(r: Relation) -> dict:
@@ -98,7 +113,8 @@ def entity_detail(ent: Entity, designations: list[dict], relations: list[dict]) 
     designations = sorted(designations, key=lambda d: (d["authority"], d["program"] or "", d["start_date"] or ""))
     relations = sorted(relations, key=lambda r: (r["direction"], r["type"], r["other_name"] or ""))
     return {"id": ent.id, "type": ent.type, "name": ent.name, "aliases": ent.aliases, "country": ent.country,
-            "identifiers": ent.identifiers, "notes": ent.notes, "designations": designations,
+            "identifiers": ent.identifiers, "birth_dates": ent.birth_dates, "nationalities": ent.nationalities,
+            "addresses": ent.addresses, "notes": ent.notes, "designations": designations,
             "relations": relations,
             "sources": [{"dataset": s.dataset, "record_id": s.record_id, "url": s.url} for s in ent.sources]}
 

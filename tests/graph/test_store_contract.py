@@ -129,3 +129,27 @@ def test_clear(store):
     seed(store)
     store.clear()
     assert store.counts() == {"entities": {}, "relations": {}, "designations": {}}
+
+
+def test_identity_attributes_round_trip_and_merge(store):
+    """Dates of birth, nationalities and addresses are stored, returned, united on re-ingest and by a
+    resolution merge, and come back unchanged when the merge is undone."""
+    store.upsert_entities([
+        Entity("a", "person", "Ivan Petrov", birth_dates=["1961-07-14"], nationalities=["ru"],
+               addresses=["Tverskaya 1, Moscow"], sources=SRC),
+        Entity("b", "person", "Ivan Petrov", birth_dates=["1961"], nationalities=["cy"], sources=SRC),
+    ])
+    a = store.get_entity("a")
+    assert (a["birth_dates"], a["nationalities"], a["addresses"]) == (
+        ["1961-07-14"], ["ru"], ["Tverskaya 1, Moscow"])
+    store.upsert_entities([Entity("a", "person", "Ivan Petrov", nationalities=["ru", "by"], sources=SRC)])
+    assert store.get_entity("a")["nationalities"] == ["ru", "by"]
+    assert store.get_entity("a")["birth_dates"] == ["1961-07-14"]
+    snapshot = store.merge_entities("a", "b")
+    merged = store.get_entity("b")  # follows the redirect
+    assert merged["id"] == "a"
+    assert merged["birth_dates"] == ["1961-07-14", "1961"] and merged["nationalities"] == ["ru", "by", "cy"]
+    store.unmerge_entities(snapshot)
+    assert store.get_entity("a")["birth_dates"] == ["1961-07-14"]
+    b = store.get_entity("b")
+    assert (b["birth_dates"], b["nationalities"], b["addresses"]) == (["1961"], ["cy"], [])
