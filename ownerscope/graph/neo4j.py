@@ -147,6 +147,29 @@ class Neo4jStore:
             self._write_tx(_upsert_designations, chunk, doing="writing designations")
         return len(batch)
 
+    def withdraw_missing(self, dataset: str, seen: set[str], day: str) -> tuple[int, int]:
+        """Snapshot semantics, as EmbeddedStore.withdraw_missing."""
+        n = 0
+        for label in (rel_type(x) for x in RELATION_LABELS.values()):
+            rows = [{"s": r[0], "t": r[1], "id": r[2], "d": day} for r in self._read(
+                f"MATCH (a:Entity)-[x:{label}]->(b:Entity) WHERE x.asserted_until IS NULL "
+                "RETURN a.id, b.id, x.id, x.sources", doing="reading relations")
+                if r[2] not in seen and R.from_dataset(r[3], dataset)]
+            for chunk in _chunks(rows):
+                self._write_tx(lambda tx, c, lb=label: tx.run(
+                    f"UNWIND $rows AS r MATCH ()-[x:{lb} {{id: r.id}}]->() USING INDEX x:{lb}(id) "
+                    "WHERE startNode(x).id = r.s AND endNode(x).id = r.t SET x.asserted_until = r.d",
+                    rows=c).consume(), chunk, doing="ending withdrawn relations")
+            n += len(rows)
+        des = [R.withdrawn_designation(r[0], r[2], day) for r in self._read(
+            "MATCH (d:Designation) WHERE d.end_date IS NULL RETURN d.id, d.sources, d.note",
+            doing="reading designations") if r[0] not in seen and R.from_dataset(r[1], dataset)]
+        for chunk in _chunks(des):
+            self._write_tx(lambda tx, c: tx.run("UNWIND $rows AS r MATCH (d:Designation {id: r.id}) "
+                                                "SET d.end_date = r.end_date, d.note = r.note", rows=c).consume(),
+                           chunk, doing="ending withdrawn designations")
+        return n, len(des)
+
     def add_redirects(self, pairs: Sequence[tuple[str, str]]) -> None:
         rows = [{"id": a, "target": b} for a, b in pairs]
         for chunk in _chunks(rows):
@@ -185,6 +208,10 @@ class Neo4jStore:
             found.update(r[0] for r in self._read("UNWIND $ids AS i MATCH (e:Entity {id: i}) RETURN e.id",
                                                   {"ids": chunk}))
         return found
+
+    def redirects(self) -> dict[str, str]:
+        """Every merged-away id and the id it now redirects to."""
+        return {r[0]: r[1] for r in self._read("MATCH (r:Redirect) RETURN r.id, r.target", doing="reading redirects")}
 
     def resolve_id(self, entity_id: str) -> str | None:
         rows = self._read("OPTIONAL MATCH (e:Entity {id: $id}) OPTIONAL MATCH (r:Redirect {id: $id}) "
@@ -279,7 +306,7 @@ class Neo4jStore:
 
     def ownership_frame(self) -> pl.DataFrame:
         frames = []
-        for rtype in ("ownership", "control"):
+        for rtype in ("ownership", "control", "interest"):
             label = rel_type(RELATION_LABELS[rtype])
             # the columns follow the frame schema in rows.py, whatever it grows to
             special = {"source": "a.id", "target": "b.id", "type": "$rtype"}

@@ -19,6 +19,7 @@ from typing import Iterator
 
 from followthemoney import registry
 
+from ..dates import parse_date
 from ..errors import InputError
 from ..graph.model import Designation, Entity, Source
 from . import identifiers as ids
@@ -41,11 +42,24 @@ COLUMNS = {
     "other": ("Other Information",),
     "imo": ("IMO number", "IMO Number"),
     "registration": ("Business registration number (s)", "Business Registration Number(s)"),
+    "dob": ("DOB", "D.O.B", "Date of Birth", "D.O.B."),
+    "passport": ("Passport Details", "Passport Number", "Passport number"),
+    "passport_details": ("Passport additional information",),
+    "national_id": ("NI Number", "National Identification Number", "National Identifier"),
+    "national_id_details": ("NI Details", "National Identification Details", "National Identifier Details",
+                            "National Identification additional information"),
+    "address": ("Address 1", "Address Line 1"), "address2": ("Address 2", "Address Line 2"),
+    "address3": ("Address 3", "Address Line 3"), "address4": ("Address 4", "Address Line 4"),
+    "address5": ("Address 5", "Address Line 5"), "address6": ("Address 6", "Address Line 6"),
+    "postcode": ("Post/Zip Code", "Address Postal Code"),
 }
 PRIME = {"prime alias", "primary name", "primary name variation"}
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _IMO = re.compile(r"\bIMO(?: number)?\s*:?\s*(\d{7})\b", re.IGNORECASE)
 _NUMBERED = re.compile(r"^\s*\d+\)\s*")
+_DOB = re.compile(r"^(\d{1,2}|00)/(\d{1,2}|00)/(\d{4})$")
+# a document number inside free text such as "Passport No: 592667 (Qatari passport issued on 3 May 2007)."
+_DOC_NUMBER = re.compile(r"\b([A-Z]{0,4}[\s-]?\d[\dA-Z-]{3,})\b")
 
 
 class _Bad(ValueError):
@@ -172,6 +186,67 @@ def _country(v: dict) -> str | None:
     return None
 
 
+def _dob(raw: str) -> list[str]:
+    """Dates of birth as ISO, partial where the list writes 00 for an unknown day or month."""
+    out = []
+    for part in re.split(r"\s*\d+\)\s*|;", raw or ""):
+        m = _DOB.match(part.strip())
+        if not m:
+            continue
+        d, mth, y = m.groups()
+        try:
+            if mth in ("00", "0"):
+                out.append(y)
+            elif d in ("00", "0"):
+                out.append(parse_date(f"{y}-{int(mth):02d}"))
+            else:
+                out.append(parse_date(f"{y}-{int(mth):02d}-{int(d):02d}"))
+        except ValueError:
+            continue
+    return out
+
+
+def _numbers(raw: str) -> list[str]:
+    """Document numbers from a list cell: "1) 592667 (Qatari passport) 2) ..." -> ["592667", ...]."""
+    out = []
+    for part in re.split(r"\s*\d+\)\s+|;", raw or ""):
+        part = re.sub(r"\([^)]*\)", " ", part)  # remarks in brackets hold dates and countries, not numbers
+        part = re.sub(r"(?i)\b(passport|national|identification|identity|card|number|no|nr|id)\b\.?:?", " ", part)
+        for m in _DOC_NUMBER.finditer(part.upper()):
+            num = m.group(1).replace(" ", "").replace("-", "")
+            if sum(c.isdigit() for c in num) >= 4:
+                out.append(num)
+                break
+    return out
+
+
+def _doc_country(text: str) -> str | None:
+    """The issuing country a document cell names in brackets ("(Russia)", "(Russian)"), if it names one."""
+    for inner in re.findall(r"\(([^)]*)\)", text or ""):
+        for cand in (inner.strip(), inner.strip().split(" ")[0]):
+            code = registry.country.clean(cand) if cand else None
+            if code:
+                return code.lower()
+    return None
+
+
+def _nationalities(raw: str) -> list[str]:
+    out = []
+    for part in re.split(r"\s*\d+\)\s*|;", raw or ""):
+        code = registry.country.clean(part.strip()) if part.strip() else None
+        if code:
+            out.append(code.lower())
+    return out
+
+
+def _address(v: dict) -> str | None:
+    parts = [v[k] for k in ("address", "address2", "address3", "address4", "address5", "address6", "postcode")
+             if v.get(k)]
+    if v.get("country") and parts:
+        parts.append(v["country"])
+    return ", ".join(parts) or None
+
+
 def _emit(g: _Group, fname: str, dataset: str) -> Iterator[Parsed | Skipped]:
     prime = next(((ln, v) for ln, v in g.rows if v["alias_type"].lower() in PRIME), g.rows[0])
     line, pv = prime
@@ -182,12 +257,23 @@ def _emit(g: _Group, fname: str, dataset: str) -> Iterator[Parsed | Skipped]:
     eid = f"uk-{g.gid}"
     src = [Source(dataset, g.gid, URL)]
     aliases, idents, designations = [], [], {}
+    births, nationalities, addresses = [], [], []
     country = None
     for ln, v in g.rows:
         n = _name(v)
         if n and n != name:
             aliases.append(n)
         country = country or _country(v)
+        births += _dob(v["dob"])
+        nats = _nationalities(v["nationality"])
+        nationalities += nats
+        address = _address(v)
+        if address:
+            addresses.append(address)
+        for field_, scheme in (("passport", "passport"), ("national_id", "national-id")):
+            cc = _doc_country(" ".join(x for x in (v[field_], v[field_ + "_details"]) if x))
+            for num in _numbers(v[field_]):
+                idents.append(ids.make(f"{cc}-{scheme}" if cc else scheme, num))
         for m in _IMO.finditer(" ".join((v["other"], v["imo"]))):
             idents.append(ids.make("imo", m.group(1)))
         if v["imo"].isdigit():
@@ -200,7 +286,9 @@ def _emit(g: _Group, fname: str, dataset: str) -> Iterator[Parsed | Skipped]:
         etype = "vessel" if "vessel" in (pv["other"] or "").lower() else etype
     notes = pv["other"][:1000] or None
     yield Parsed(Entity(id=eid, type=etype, name=name, aliases=list(dict.fromkeys(aliases)), country=country,
-                        identifiers=[i for i in dict.fromkeys(idents) if i], notes=notes, sources=src),
+                        identifiers=[i for i in dict.fromkeys(idents) if i], notes=notes, sources=src,
+                        birth_dates=list(dict.fromkeys(births)), nationalities=list(dict.fromkeys(nationalities)),
+                        addresses=list(dict.fromkeys(addresses))),
                  fname, line)
     for (regime, listed), ln in designations.items():
         yield Parsed(Designation(entity_id=eid, authority="uk", program=regime, start_date=listed,
