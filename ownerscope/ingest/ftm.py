@@ -1,22 +1,33 @@
 """FollowTheMoney JSON lines, as OpenSanctions publishes them (`entities.ftm.json`).
 
-One JSON object a line. Person / Company / Organization / LegalEntity / PublicBody / Vessel / Airplane become
-entities; Ownership, Directorship, Family, Associate, Control and the other interval links become relations
-(the FtM id of the link is the relation's `key`); Sanction becomes a designation whose authority is the
-listing jurisdiction's lower-case code. Address, Passport and other schemata are skipped with a reason.
-Every record keeps its FtM id as the source record id, one source per OpenSanctions dataset, and each
-`referent` (the ids the entity had in the lists it was merged from, e.g. `ofac-45937`) as an extra source.
+One JSON object a line, read through the followthemoney model: the schema (with its inheritance) decides
+what a record is, and each property is read by its FtM type, as leniently as FollowTheMoney itself reads
+it (a plain string where a list is expected is one value; countries given as names become codes).
+- Person / Company / Organization / LegalEntity / PublicBody / Vessel / Airplane / Position become
+  entities, with dates of birth, nationalities and addresses;
+- Ownership, Directorship, Family, Associate, Control and the other interval links become relations (the
+  FtM id of the link is the relation's `key`); Payment becomes a dated `linked` relation payer ->
+  beneficiary with its amount; Occupancy becomes a `linked` relation holder -> position (a PEP role, with
+  its dates);
+- Sanction becomes a designation whose authority is the listing jurisdiction's lower-case code, with its
+  start and end dates;
+- Address, Identification and Passport records become attributes (addresses, identifiers) of the entity
+  they belong to, applied at the end of the file as an update of that entity.
+Other schemata are skipped with a reason. Every record keeps its FtM id as the source record id, one
+source per OpenSanctions dataset, and each `referent` (the ids the entity had in the lists it was merged
+from, e.g. `ofac-45937`) as an extra source.
 """
 
 from __future__ import annotations
 
 import gzip
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
 import orjson
-from followthemoney import model
+from followthemoney import model, registry
 
 from ..dates import date_floor, parse_date
 from ..errors import InputError
@@ -28,7 +39,7 @@ from .registry import Adapter, register
 # FtM schema -> model entity type, most specific first (checked with Schema.is_a)
 ENTITY_SCHEMATA = (("Vessel", "vessel"), ("Airplane", "airplane"), ("Person", "person"),
                    ("PublicBody", "public_body"), ("Company", "company"), ("Organization", "organization"),
-                   ("LegalEntity", "legal_entity"))
+                   ("LegalEntity", "legal_entity"), ("Position", "public_body"))
 # FtM link schema -> (model relation type, how the role is labelled)
 LINK_SCHEMATA = {"Ownership": "ownership", "Control": "control", "Directorship": "directorship",
                  "Family": "family", "Associate": "associate", "UnknownLink": "linked",
@@ -40,6 +51,9 @@ ID_PROPS = {"innCode": "ru-inn", "ogrnCode": "ru-ogrn", "leiCode": "lei", "imoNu
             "isinCode": "isin", "permId": "permid", "mmsi": "mmsi", "vatCode": "{cc}-vat",
             "registrationNumber": "{cc}-registration", "taxNumber": "{cc}-tax",
             "icaoCode": "icao", "serialNumber": "serial"}
+# identity documents (Identification, Passport) -> identifier scheme by the document's type
+DOC_SCHEMES = {"passport": "passport", "national id": "national-id", "national identification": "national-id",
+               "id card": "national-id", "identity card": "national-id"}
 NAME_PROPS = ("name", "alias", "weakAlias", "previousName")
 COUNTRY_PROPS = ("jurisdiction", "country", "mainCountry", "nationality", "citizenship", "flag")
 
@@ -142,8 +156,34 @@ def read(paths: list[Path], dataset: str) -> Iterator[Parsed | Rejected | Skippe
         yield from read_file(path, dataset)
 
 
+class _Attributes:
+    """Address, Identification and Passport records of one file, applied to their entities at its end
+    (they may come before or after the entity they belong to)."""
+
+    def __init__(self):
+        self.seen: set[str] = set()  # entity ids of this file
+        self.refs: dict[str, list[str]] = {}  # Address id -> entities that name it (addressEntity)
+        self.rows: list[tuple[str, str, int, str, list[str]]] = []  # (kind, holder or address id, ...)
+
+    def finish(self) -> Iterator[Parsed | Skipped]:
+        for kind, key, fname, line, values in self.rows:
+            if kind == "address":
+                holders = [h for h in self.refs.get(key, []) if h in self.seen]
+                if not holders:
+                    yield Skipped(fname, line, "FtM Address that no entity of this file refers to")
+                    continue
+                for n, h in enumerate(holders):  # the row counts once; further holders are updates
+                    yield Parsed(Entity(id=h, type="", name="", addresses=list(values)), fname, line,
+                                 update=n > 0)
+            elif key in self.seen:
+                yield Parsed(Entity(id=key, type="", name="", identifiers=list(values)), fname, line)
+            else:
+                yield Skipped(fname, line, f"FtM {kind} of an entity not in this file")
+
+
 def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]:
     fname = str(path)
+    attrs = _Attributes()
     with _open(path) as fh:
         for line_no, raw in enumerate(fh, start=1):
             if not raw.strip():
@@ -154,24 +194,57 @@ def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]
                 yield Rejected(fname, line_no, f"not valid JSON: {e}", raw[:500].decode("utf-8", "replace"))
                 continue
             try:
-                yield from _convert(obj, fname, line_no, dataset)
+                yield from _convert(obj, fname, line_no, dataset, attrs)
             except _Bad as e:
                 yield Rejected(fname, line_no, str(e), obj)
+    yield from attrs.finish()
+
+
+@lru_cache(maxsize=4096)
+def _country_code(value: str) -> str | None:
+    v = value.strip()
+    if len(v) == 2 and v.isalpha():
+        return v.lower()
+    code = registry.country.clean(v)
+    return code.lower() if code else None
+
+
+def _props(schema, raw: dict, eid: str) -> dict[str, list[str]]:
+    """The record's properties by FtM type, as leniently as FollowTheMoney reads them: a scalar is one
+    value, a list its values; properties the schema does not have are left out (as FtM does); country
+    values become lower-case codes (a name such as "Lebanon" is cleaned), other values stay as given."""
+    out: dict[str, list[str]] = {}
+    for name, values in raw.items():
+        prop = schema.get(name)
+        if prop is None:
+            continue
+        if not isinstance(values, list):
+            values = [values]
+        vals = []
+        for v in values:
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                v = str(v)
+            if not isinstance(v, str) or not v.strip():
+                continue
+            if prop.type == registry.country:
+                v = _country_code(v)
+                if v is None:
+                    continue
+            vals.append(v.strip())
+        if vals:
+            out[name] = vals
+    return out
 
 
 def _first(props: dict, *names: str) -> str | None:
     for n in names:
         for v in props.get(n) or []:
-            if isinstance(v, str) and v.strip():
-                return v.strip()
+            return v
     return None
 
 
 def _all(props: dict, name: str) -> list[str]:
-    vals = props.get(name) or []
-    if not isinstance(vals, list):
-        raise _Bad(f"property {name!r} must be a list of values")
-    return [v.strip() for v in vals if isinstance(v, str) and v.strip()]
+    return list(props.get(name) or [])
 
 
 def _date(props: dict, *names: str, earliest: bool = True) -> str | None:
@@ -180,8 +253,11 @@ def _date(props: dict, *names: str, earliest: bool = True) -> str | None:
         for v in _all(props, n):
             try:
                 vals.append(parse_date(v))
-            except ValueError as e:
-                raise _Bad(f"{n}: {e}") from None
+            except ValueError:
+                cleaned = registry.date.clean(v)  # FtM's own reading of a date ("2020-01-01 00:00" ...)
+                if not cleaned:
+                    raise _Bad(f"{n}: not a date: {v!r}") from None
+                vals.append(parse_date(cleaned[:10]))
     vals = [v for v in vals if v]
     if not vals:
         return None
@@ -201,7 +277,7 @@ def _sources(obj: dict, dataset: str, eid: str) -> list[Source]:
     return out
 
 
-def _convert(obj: dict, fname: str, line: int, dataset: str) -> Iterator[Parsed | Skipped]:
+def _convert(obj: dict, fname: str, line: int, dataset: str, attrs: _Attributes) -> Iterator[Parsed | Skipped]:
     if not isinstance(obj, dict):
         raise _Bad("a line must hold one JSON object")
     eid = obj.get("id")
@@ -214,20 +290,97 @@ def _convert(obj: dict, fname: str, line: int, dataset: str) -> Iterator[Parsed 
     schema = model.get(schema_name)
     if schema is None:
         raise _Bad(f"{eid}: unknown FollowTheMoney schema {schema_name!r}")
-    props = obj.get("properties") or {}
-    if not isinstance(props, dict):
+    raw = obj.get("properties") or {}
+    if not isinstance(raw, dict):
         raise _Bad(f"{eid}: properties must be an object")
+    props = _props(schema, raw, eid)
     if schema.name == "Sanction":
         yield Parsed(_designation(obj, props, eid, dataset), fname, line)
         return
     if schema.name in LINK_SCHEMATA:
         yield Parsed(_relation(obj, schema, props, eid, dataset), fname, line)
         return
+    if schema.name == "Payment":
+        yield Parsed(_payment(obj, props, eid, dataset), fname, line)
+        return
+    if schema.name == "Occupancy":
+        yield Parsed(_occupancy(obj, props, eid, dataset), fname, line)
+        return
+    if schema.is_a("Address"):
+        text = _first(props, "full")
+        if not text:
+            parts = [v for p in ("street", "street2", "postOfficeBox", "city", "postalCode", "region", "state",
+                                 "country") for v in _all(props, p)]
+            text = ", ".join(v.upper() if len(v) == 2 and v.isalpha() else v for v in parts)
+        if not text:
+            raise _Bad(f"{eid}: Address without text")
+        attrs.rows.append(("address", eid, fname, line, [text]))
+        return
+    if schema.is_a("Identification"):
+        holder = _first(props, "holder")
+        if not holder:
+            raise _Bad(f"{eid}: {schema.name} without holder")
+        idents = _documents(schema, props)
+        if not idents:
+            yield Skipped(fname, line, f"FtM {schema.name} with no number (nothing to keep)")
+            return
+        attrs.rows.append((schema.name, holder, fname, line, idents))
+        return
     for name, etype in ENTITY_SCHEMATA:
         if schema.is_a(name):
-            yield Parsed(_entity(obj, props, eid, etype, dataset), fname, line)
+            ent = _entity(obj, props, eid, etype, dataset)
+            if schema.name == "Position":
+                ent.notes = "; ".join(x for x in ("FtM Position (a public office)", ent.notes) if x)
+            attrs.seen.add(eid)
+            for aid in _all(props, "addressEntity"):
+                attrs.refs.setdefault(aid, []).append(eid)
+            yield Parsed(ent, fname, line)
             return
     yield Skipped(fname, line, f"FtM {schema.name} records are not loaded")
+
+
+def _documents(schema, props: dict) -> list[str]:
+    """Identifiers from an Identification / Passport record: passport or national-id numbers, with the
+    issuing country in the scheme when the record gives it."""
+    cc = _first(props, "country")
+    kind = "passport" if schema.is_a("Passport") else DOC_SCHEMES.get((_first(props, "type") or "").lower(),
+                                                                       "national-id")
+    scheme = f"{cc}-{kind}" if cc else kind
+    out = [ids.make(scheme, n) for n in _all(props, "number") + _all(props, "passportNumber")]
+    return list(dict.fromkeys(i for i in out if i))
+
+
+def _amount(props: dict) -> str:
+    amount, cur = _first(props, "amount"), _first(props, "currency")
+    parts = [f"amount {amount}{' ' + cur.upper() if cur else ''}" if amount else "",
+             f"({_first(props, 'amountUsd')} USD)" if _first(props, "amountUsd") and (cur or "").lower() != "usd"
+             else "", _first(props, "purpose") or "", _first(props, "programme") or ""]
+    return "; ".join(p for p in parts if p)
+
+
+def _payment(obj: dict, props: dict, rid: str, dataset: str) -> Relation:
+    src, dst = _first(props, "payer"), _first(props, "beneficiary")
+    if not src or not dst:
+        raise _Bad(f"{rid}: Payment without {'payer' if not src else 'beneficiary'}")
+    start = _date(props, "startDate", "date")
+    end = _date(props, "endDate", earliest=False)
+    return Relation(source_id=src, target_id=dst, type="linked", role="payment", start_date=start,
+                    end_date=end, note=_amount(props) or None, sources=_sources(obj, dataset, rid), key=rid)
+
+
+def _occupancy(obj: dict, props: dict, rid: str, dataset: str) -> Relation:
+    holder, post = _first(props, "holder"), _first(props, "post")
+    if not holder or not post:
+        raise _Bad(f"{rid}: Occupancy without {'holder' if not holder else 'post'}")
+    start = _date(props, "startDate", "periodStart", "date")
+    end = _date(props, "endDate", "periodEnd", earliest=False)
+    if start and end and date_floor(end) < date_floor(start):
+        raise _Bad(f"{rid}: endDate {end} is before startDate {start}")
+    status = (_first(props, "status") or "").lower()
+    return Relation(source_id=holder, target_id=post, type="linked", role="occupancy (holds the position)",
+                    start_date=start, end_date=end, ended=bool(end) or status in ("ended", "former"),
+                    note="; ".join(x for x in (status, _first(props, "constituency") or "") if x) or None,
+                    sources=_sources(obj, dataset, rid), key=rid)
 
 
 def _entity(obj: dict, props: dict, eid: str, etype: str, dataset: str) -> Entity:
@@ -255,9 +408,27 @@ def _entity(obj: dict, props: dict, eid: str, etype: str, dataset: str) -> Entit
             ident = ids.make(scheme_v, v)
             if ident:
                 idents.append(ident)
+    for prop in ("passportNumber", "idNumber"):
+        scheme = "passport" if prop == "passportNumber" else "national-id"
+        cc_doc = _first(props, "nationality", "citizenship", "country")
+        for v in _all(props, prop):
+            ident = ids.make(f"{cc_doc}-{scheme}" if cc_doc else scheme, v)
+            if ident:
+                idents.append(ident)
+    births = []
+    for v in _all(props, "birthDate"):
+        try:
+            births.append(parse_date(v) or "")
+        except ValueError:
+            cleaned = registry.date.clean(v)
+            if cleaned:
+                births.append(cleaned[:10])
     notes = "; ".join(_all(props, "notes"))[:1000] or None
-    return Entity(id=eid, type=etype, name=name, aliases=aliases, country=country.lower() if country else None,
-                  identifiers=list(dict.fromkeys(idents)), notes=notes, sources=_sources(obj, dataset, eid))
+    return Entity(id=eid, type=etype, name=name, aliases=aliases, country=country,
+                  identifiers=list(dict.fromkeys(idents)), notes=notes, sources=_sources(obj, dataset, eid),
+                  birth_dates=list(dict.fromkeys(b for b in births if b)),
+                  nationalities=list(dict.fromkeys(_all(props, "nationality") + _all(props, "citizenship"))),
+                  addresses=list(dict.fromkeys(_all(props, "address"))))
 
 
 def _relation(obj: dict, schema, props: dict, rid: str, dataset: str) -> Relation:

@@ -145,6 +145,9 @@ class Pipeline:
                 if isinstance(item, Parsed) and item.placeholder:
                     self._placeholders.setdefault(item.record.id, item)
                     continue
+                if isinstance(item, Parsed) and item.update:
+                    self._entities.append(item)
+                    continue
                 self.report.read += 1
                 if isinstance(item, Rejected):
                     self._reject(item)
@@ -261,7 +264,7 @@ class Pipeline:
         self.store.upsert_entities([p.record for p in batch])
         for p in batch:
             self._known.add(p.record.id)
-        self._count([p.record for p in batch], "entities")
+        self._count([p.record for p in batch if not p.update], "entities")
 
     def _store_placeholders(self, missing: set[str]) -> None:
         stand_ins = [self._placeholders[i].record for i in missing if i in self._placeholders]
