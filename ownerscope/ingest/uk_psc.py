@@ -31,6 +31,8 @@ import re
 from pathlib import Path
 from typing import Iterator
 
+from followthemoney import registry
+
 from ..dates import date_floor, parse_date
 from ..errors import InputError
 from ..graph.model import Entity, Relation, Source
@@ -268,6 +270,8 @@ def _psc_entity(etype: str, psc_id: str, data: dict, sources: list[Source]) -> E
     if not name:
         raise LineError("PSC has no name")
     aliases: list[str] = []
+    births: list[str] = []
+    nationalities: list[str] = []
     eid, country, idents = f"gb-coh-psc-{psc_id}", None, [f"gb-coh-psc:{psc_id}"]
     if etype == "person":
         el = data.get("name_elements") if isinstance(data.get("name_elements"), dict) else {}
@@ -277,10 +281,16 @@ def _psc_entity(etype: str, psc_id: str, data: dict, sources: list[Source]) -> E
             aliases.append(plain)
         dob = data.get("date_of_birth") if isinstance(data.get("date_of_birth"), dict) else {}
         if dob.get("year"):
-            notes.append(f"born {dob['year']}" + (f"-{int(dob['month']):02d}" if dob.get("month") else ""))
+            born = f"{dob['year']}" + (f"-{int(dob['month']):02d}" if dob.get("month") else "")
+            notes.append(f"born {born}")
+            births.append(born)
         for k in ("nationality", "country_of_residence"):
             if _s(data.get(k)):
                 notes.append(f"{k.replace('_', ' ')} {_s(data.get(k))}")
+        for part in re.split(r"\s*[,/]\s*", _s(data.get("nationality"))):
+            code = registry.country.clean(part) if part else None
+            if code:
+                nationalities.append(code.lower())
     else:
         reg = _s(ident.get("registration_number")).upper().replace(" ", "")
         where = " ".join(_s(ident.get(k)) for k in ("place_registered", "country_registered"))
@@ -293,7 +303,8 @@ def _psc_entity(etype: str, psc_id: str, data: dict, sources: list[Source]) -> E
             if _s(ident.get(k)):
                 notes.append(f"{k.replace('_', ' ')} {_s(ident.get(k))}")
     return Entity(id=eid, type=etype, name=name, aliases=aliases, country=country, identifiers=idents,
-                  notes="; ".join(notes) or None, sources=sources)
+                  notes="; ".join(notes) or None, sources=sources, birth_dates=births,
+                  nationalities=list(dict.fromkeys(nationalities)))
 
 
 # ----------------------------------------------------------------------------------------- companies
