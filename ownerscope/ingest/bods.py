@@ -97,6 +97,22 @@ class History:
     def __init__(self):
         self.roots: dict[str, str] = {}
         self.latest: dict[str, str] = {}
+        self.series: dict[str, tuple[str, str]] = {}  # 0.4 record id -> (last status, last statement date)
+
+    def check_series(self, rid: str, status: str, when: str | None) -> None:
+        """The BODS 0.4 rules for a record's statement series in one publication: one `new` first, dates
+        in order, nothing after `closed`. A statement that breaks them is refused (quarantined)."""
+        prev = self.series.get(rid)
+        if prev is not None:
+            last, last_when = prev
+            if last == "closed":
+                raise StatementError(f"record {rid} was closed on {last_when}: no statement may follow")
+            if status == "new":
+                raise StatementError(f"a second 'new' statement for record {rid}")
+            if when and last_when and when < last_when:
+                raise StatementError(f"statementDate {when} is before the record's previous statement "
+                                     f"({last_when})")
+        self.series[rid] = (status or "updated", when or (prev[1] if prev else ""))
 
     def root(self, sid: str) -> str:
         return self.roots.get(sid, sid)
@@ -280,7 +296,9 @@ def _v04(st: dict, dataset: str, arrangements: set[str], history: History):
     if not isinstance(details, dict):
         raise StatementError("missing recordDetails")
     stated = _date(st.get("statementDate"), "statementDate")
-    closed = _str(st.get("recordStatus")) == "closed"
+    status = _str(st.get("recordStatus"))
+    closed = status == "closed"
+    history.check_series(rid, status, _stamp(st.get("statementDate")))
     sources = _source(st, dataset)
     if rtype == "entity":
         et = details.get("entityType") or {}

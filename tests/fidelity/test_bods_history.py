@@ -134,3 +134,24 @@ def test_replaces_statements_0_1_and_0_3(shared_data, embedded_store, tmp_path):
     # fbfd0547 (2018-11-18) replaces f1789ef5: 100% held by an unspecified party, then by the person
     assert exposure_for_store(store, ofac, "2018-06-01").status_of(company) == "clear"
     assert exposure_for_store(store, ofac, "2019-01-01").verdict(company)["total"] == 100.0
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("name,line_reason", [
+    ("valid-1", None),
+    ("invalid-1", "a second 'new' statement for record c359f58d2977"),
+    ("invalid-2", "statementDate 2021-03-04 is before the record's previous statement (2022-03-04)"),
+    ("invalid-3", "record c359f58d2977 was closed on 2020-04-04: no statement may follow"),
+    ("invalid-4", "statementDate 2020-04-01 is before the record's previous statement (2020-04-04)"),
+])
+def test_statement_series_rules(shared_data, embedded_store, tmp_path, name, line_reason):
+    """lib-cove-bods' statement-series fixtures (stripped records without names, so each is quarantined
+    for that anyway): the valid series breaks no series rule; in each invalid one exactly the statement
+    that breaks the series is refused for it, with the reason."""
+    path = shared_data / "bods_history" / f"lib-cove-bods_0.4_statement_series-{name}.json"
+    report = ingest(path, embedded_store, tmp_path)
+    assert report.balanced and report.read == 5
+    series = [r.reason for r in report.rejects if "has no name" not in r.reason]
+    assert series == ([] if line_reason is None else [series[0]])
+    if line_reason:
+        assert line_reason in series[0]
