@@ -42,10 +42,12 @@ def friendly(fn):
     return wrapper
 
 
-def _store(url: str | None):
+def _store(url: str | None, read_only: bool = False):
+    """Open the store; read commands pass read_only=True (the embedded store is then opened read-only by
+    the engine: it must exist, and several readers, `serve` among them, can share it)."""
     from .graph.store import open_store
 
-    return open_store(url)
+    return open_store(url, read_only=read_only)
 
 
 def version_cb(value: bool):
@@ -121,7 +123,7 @@ def ingest(
 def stats(store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
           output: Fmt = typer.Option(Fmt.table, "--format")):
     """Count entities by type, relations by type and designations by authority."""
-    s = _store(store)
+    s = _store(store, read_only=True)
     try:
         counts = s.counts()
     finally:
@@ -143,7 +145,7 @@ def show(entity_id: str = typer.Argument(..., metavar="ID", help="An entity id (
     """Show one entity with its identifiers, designations, relations and sources."""
     from .errors import NotFound
 
-    s = _store(store)
+    s = _store(store, read_only=True)
     try:
         detail = s.get_entity(entity_id)
     finally:
@@ -200,7 +202,7 @@ def query(cypher: str = typer.Argument(..., help="A read-only Cypher query."),
         k, v = p.split("=", 1)
         params[k] = _param_value(v)
     st = load_settings()
-    s = _store(store)
+    s = _store(store, read_only=True)
     try:
         res = s.query(cypher, params, limit=limit or st.query_row_limit, timeout_s=timeout or st.query_timeout_s)
     finally:
@@ -226,19 +228,28 @@ def _param_value(v: str):
 @app.command()
 @friendly
 def serve(store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
-          host: str = typer.Option("127.0.0.1", "--host"),
+          host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on. Beyond loopback the "
+                                   "app needs a login (OWNERSCOPE_AUTH_USER + OWNERSCOPE_AUTH_PASSWORD, or "
+                                   "OWNERSCOPE_AUTH_TOKEN) unless --insecure is given."),
           port: int = typer.Option(8050, "--port", min=1, max=65535),
+          console: Optional[bool] = typer.Option(None, "--console/--no-console", help="Offer the read-only "
+                                                 "Cypher page (default: $OWNERSCOPE_CONSOLE, off)."),
+          insecure: bool = typer.Option(False, "--insecure", help="Allow a non-loopback address without a "
+                                        "login (only behind something else that authenticates)."),
           debug: bool = typer.Option(False, "--debug", help="Dash debug mode (developers).")):
-    """Serve the explorer web app on the store."""
+    """Serve the explorer web app on the store (opened read-only; loopback only unless configured)."""
     from .ui.app import serve_app
 
-    serve_app(store, host=host, port=port, debug=debug)
+    serve_app(store, host=host, port=port, debug=debug, insecure=insecure, console=console)
 
 
 @app.command()
 @friendly
-def demo(host: str = typer.Option("127.0.0.1", "--host"),
+def demo(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (see serve --help)."),
          port: int = typer.Option(8050, "--port", min=1, max=65535),
+         console: Optional[bool] = typer.Option(None, "--console/--no-console", help="Offer the read-only "
+                                                "Cypher page (default: $OWNERSCOPE_CONSOLE, off)."),
+         insecure: bool = typer.Option(False, "--insecure", help="Allow a non-loopback address without a login."),
          store: Optional[Path] = typer.Option(None, "--store", help="Where to build the demo store "
                                               "(default ~/.local/share/ownerscope/demo.lbug; rebuilt each time)."),
          serve_it: bool = typer.Option(True, "--serve/--no-serve", help="Serve the explorer after loading.")):
@@ -247,6 +258,10 @@ def demo(host: str = typer.Option("127.0.0.1", "--host"),
     from .ingest.run import run_ingest
     from .settings import load_settings
 
+    if serve_it:  # refuse a bad bind address before building anything
+        from .ui.auth import check_bind
+
+        check_bind(host, load_settings(), insecure)
     path = store or (load_settings().home / "demo.lbug")
     for p in (path, Path(str(path) + ".wal")):
         if p.is_dir():
@@ -264,7 +279,7 @@ def demo(host: str = typer.Option("127.0.0.1", "--host"),
     if serve_it:
         from .ui.app import serve_app
 
-        serve_app(str(path), host=host, port=port)
+        serve_app(str(path), host=host, port=port, insecure=insecure, console=console)
 
 
 # Commands that live with their package register themselves here: register(app, friendly).

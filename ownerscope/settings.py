@@ -25,6 +25,18 @@ class Settings:
     query_timeout_s: float
     query_row_limit: int
     node_cap: int
+    # the web app
+    auth_user: str = ""          # login: OWNERSCOPE_AUTH_USER + OWNERSCOPE_AUTH_PASSWORD, and/or a token
+    auth_password: str = ""
+    auth_token: str = ""
+    secret_key: str = ""         # signs the session cookie (random per process when unset)
+    console: bool = False        # the Cypher page (OWNERSCOPE_CONSOLE=1 turns it on)
+    max_upload_mb: float = 5.0   # largest upload / paste / request body the app accepts
+    screen_max_names: int = 5000  # names screened in one run; more are left out, and the page says so
+
+    @property
+    def login_required(self) -> bool:
+        return bool((self.auth_user and self.auth_password) or self.auth_token)
 
 
 def _float(name: str, default: float) -> float:
@@ -47,6 +59,18 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
 
 
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    low = raw.strip().lower()
+    if low in ("1", "true", "yes", "on"):
+        return True
+    if low in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
 def load_settings() -> Settings:
     home = Path(os.environ.get("OWNERSCOPE_HOME") or _default_home())
     qdir = os.environ.get("OWNERSCOPE_QUARANTINE_DIR")
@@ -60,4 +84,11 @@ def load_settings() -> Settings:
         query_timeout_s=_float("OWNERSCOPE_QUERY_TIMEOUT", 30.0),
         query_row_limit=_int("OWNERSCOPE_QUERY_ROW_LIMIT", 1000),
         node_cap=_int("OWNERSCOPE_NODE_CAP", 500),
+        auth_user=os.environ.get("OWNERSCOPE_AUTH_USER", ""),
+        auth_password=os.environ.get("OWNERSCOPE_AUTH_PASSWORD", ""),
+        auth_token=os.environ.get("OWNERSCOPE_AUTH_TOKEN", ""),
+        secret_key=os.environ.get("OWNERSCOPE_SECRET_KEY", ""),
+        console=_bool("OWNERSCOPE_CONSOLE", False),
+        max_upload_mb=_float("OWNERSCOPE_MAX_UPLOAD_MB", 5.0),
+        screen_max_names=_int("OWNERSCOPE_SCREEN_MAX_NAMES", 5000),
     )

@@ -19,3 +19,21 @@ def search_text(name: str, aliases: list[str] | None = None, ids: list[str] | No
     parts = [norm(name)] + [norm(a) for a in aliases or []]
     parts += [norm(i.split(":", 1)[-1]) for i in ids or []]
     return " | ".join(p for p in dict.fromkeys(parts) if p)
+
+
+MIN_NAME_CHARS = 3  # letters or digits a name needs before it is matched against the store
+
+
+def not_a_name(text: str | None) -> str | None:
+    """Why `text` cannot be screened as a name (too short, or binary junk), or None when it can."""
+    raw = (text or "").strip()
+    if not raw:
+        return "empty"
+    if any(ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t") for ch in raw):
+        return "not text (control or undecodable characters)"
+    meaningful = sum(ch.isalnum() for ch in raw)
+    if meaningful < MIN_NAME_CHARS:
+        return f"too short to match (fewer than {MIN_NAME_CHARS} letters or digits)"
+    if meaningful < len(raw.replace(" ", "")) / 2:
+        return "not a name (mostly symbols)"
+    return None

@@ -47,7 +47,7 @@ def register(app: typer.Typer, friendly) -> None:
         from .regimes import get_regime
 
         reg = get_regime(regime, regime_file)
-        s = _store(store)
+        s = _store(store, read_only=True)
         try:
             ids = []
             for e in entity:
@@ -103,7 +103,7 @@ def register(app: typer.Typer, friendly) -> None:
         from .report import build_report, write_report
 
         regimes = [get_regime(r, regime_file) for r in (regime or ["ofac", "eu", "uk"])]
-        s = _store(store)
+        s = _store(store, read_only=True)
         try:
             rid = s.resolve_id(entity)
             if rid is None:

@@ -6,15 +6,18 @@ exists are merged in Python (sources, aliases and identifiers are united) and SE
 
 from __future__ import annotations
 
+import re
 import threading
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+import ladybug
 import polars as pl
 
 from ..errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from ..text import norm
 from .model import RELATION_LABELS, Designation, Entity, Relation, Source, dedupe
+from .cypher_guard import check_read_only
 from .store import QueryResult, Subgraph
 from . import rows as R
 
@@ -51,21 +54,61 @@ REL_SCHEMA = {"from": pl.Utf8, "to": pl.Utf8, "id": pl.Utf8, "share": pl.Float64
 DES_SCHEMA = {"id": pl.Utf8, "entity_id": pl.Utf8, "authority": pl.Utf8, "program": pl.Utf8,
               "start_date": pl.Utf8, "end_date": pl.Utf8, "note": pl.Utf8, "sources": pl.List(pl.Utf8)}
 ENTITY_REL_LABELS = "|".join(RELATION_LABELS.values())
+CONSOLE_MEMORY = 1 << 30  # bytes of buffer pool a console query may use; beyond it the query fails
+# the store's own statements that write (only this module's Cypher is matched, never a user's)
+_WRITES = re.compile(r"\b(CREATE|MERGE|SET|DELETE|ALTER|DROP|COPY)\b")
+
+
+def _process_lock(path: Path, read_only: bool):
+    """Readers share the store, a writer has it alone. The engine lets a read-write process open a file
+    that read-only processes are reading (they would go on reading a snapshot whose pages the writer
+    reuses), so ownerscope keeps its own advisory lock beside the store: shared for read-only opens
+    (`serve`, `stats`, `query`...), exclusive for writers (`ingest`, `resolve`)."""
+    import fcntl
+
+    lock_path = path.with_name(path.name + ".ownerscope-lock")
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(lock_path, "a+")
+    except OSError:
+        return _NoLock()  # a read-only folder: nobody can write there either
+    try:
+        fcntl.flock(fh, (fcntl.LOCK_SH if read_only else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        if read_only:
+            raise StoreUnavailable(f"the embedded store {path} is in use by another ownerscope process that "
+                                   f"writes to it (an ingest or resolve): try again when it has finished") from None
+        raise StoreUnavailable(f"the embedded store {path} is in use by another ownerscope process (serve, or a "
+                               f"read command): stop it before writing, or use another --store") from None
+    return fh
+
+
+class _NoLock:
+    def close(self) -> None:
+        pass
 
 
 class EmbeddedStore:
     def __init__(self, path: Path, read_only: bool = False):
-        import ladybug
-
         self.path = Path(path)
         self.url = str(self.path)
         self._lock = threading.RLock()
+        self._read_only = read_only
+        self._console_lock = threading.Lock()
+        self._console_db = None
+        self._console_stale = True
+        if read_only and not self.path.exists():
+            raise StoreUnavailable(f"no store at {self.path}: create one with `ownerscope ingest` "
+                                   f"(or name another with --store)")
+        self._lockfile = _process_lock(self.path, read_only)
         try:
             if not read_only:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = ladybug.Database(str(self.path), read_only=read_only)
             self._conn = ladybug.Connection(self._db)
         except RuntimeError as e:
+            self._lockfile.close()
             msg = str(e)
             if "lock" in msg.lower():
                 raise StoreUnavailable(f"the embedded store {self.path} is in use by another ownerscope "
@@ -78,6 +121,8 @@ class EmbeddedStore:
     # ------------------------------------------------------------------ plumbing
     def _run(self, cypher: str, params: dict | None = None):
         with self._lock:
+            if _WRITES.search(cypher):
+                self._console_stale = True  # the console's read-only handle must be reopened to see it
             try:
                 return self._conn.execute(cypher, params or {})
             except RuntimeError as e:
@@ -90,6 +135,7 @@ class EmbeddedStore:
         if frame.height == 0:
             return
         with self._lock:
+            self._console_stale = True
             try:
                 self._conn.execute(f"COPY {table} FROM frame")
             except RuntimeError as e:
@@ -102,6 +148,14 @@ class EmbeddedStore:
                 self._db.close()
             except Exception:  # closing twice is harmless
                 pass
+        with self._console_lock:
+            if self._console_db is not None:
+                try:
+                    self._console_db.close()
+                except Exception:
+                    pass
+                self._console_db = None
+        self._lockfile.close()
 
     def clear(self) -> None:
         self._run("MATCH (e:Entity) DETACH DELETE e")
@@ -467,27 +521,25 @@ class EmbeddedStore:
 
     def query(self, cypher: str, params: dict | None = None, limit: int | None = None,
               timeout_s: float | None = None) -> QueryResult:
-        limit = limit or 1000
-        with self._lock:
-            conn = self._conn
+        """Run a user's read-only Cypher. Defence in depth: the tokenizer's allowlist (one statement, read
+        clauses only, nothing that touches the host), then a database opened read-only by the engine, a
+        read-only transaction, a connection of its own (so the store's other reads never wait behind it),
+        a row cap, and a timeout enforced from outside the query (a watchdog interrupts the connection)."""
+        check_read_only(cypher, "embedded")
+        limit = int(limit or 1000)
+        conn = ladybug.Connection(self._console_database())
+        conn.set_max_threads_for_exec(1)
+        watchdog = threading.Timer(timeout_s, conn.interrupt) if timeout_s else None
+        try:
+            if timeout_s:
+                conn.set_query_timeout(max(1, int(timeout_s * 1000)))
+                watchdog.daemon = True
+                watchdog.start()
             try:
                 conn.execute("BEGIN TRANSACTION READ ONLY")
-            except RuntimeError as e:
-                raise StoreError(f"embedded store: {e}") from e
-            try:
-                if timeout_s:
-                    conn.set_query_timeout(int(timeout_s * 1000))
-                try:
-                    res = conn.execute(cypher, params or {})
-                except RuntimeError as e:
-                    msg = str(e)
-                    if "read-only" in msg.lower() or "read only" in msg.lower():
-                        raise ReadOnlyViolation("this console is read-only: the query would write") from e
-                    if "interrupt" in msg.lower() or "timeout" in msg.lower():
-                        raise QueryError(f"the query ran past the {timeout_s:g} s limit") from e
-                    raise QueryError(msg.splitlines()[0]) from e
+                res = conn.execute(cypher, params or {})
                 if isinstance(res, list):
-                    res = res[-1]
+                    raise ReadOnlyViolation("this console runs exactly one statement")
                 columns = res.get_column_names()
                 rows = []
                 truncated = False
@@ -497,10 +549,39 @@ class EmbeddedStore:
                         break
                     rows.append([R.plain(v) for v in res.get_next()])
                 return QueryResult(columns, rows, truncated)
-            finally:
-                if timeout_s:
-                    conn.set_query_timeout(0)
+            except RuntimeError as e:
+                msg = str(e)
+                low = msg.lower()
+                if "read-only" in low or "read only" in low:
+                    raise ReadOnlyViolation("this console is read-only: the query would write") from e
+                if "interrupt" in low or "timeout" in low:
+                    raise QueryError(f"the query ran past the {timeout_s:g} s limit and was stopped") from e
+                raise QueryError(msg.splitlines()[0]) from e
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
+            try:
+                conn.close()
+            except Exception:  # closing a connection the watchdog interrupted is harmless
+                pass
+
+    def _console_database(self):
+        """The database handle the console reads: opened read-only by the engine, apart from the store's
+        own handle, with one worker thread and a buffer pool of its own (CONSOLE_MEMORY), so a console query
+        neither waits for nor starves the searches and expansions of other users (the engine's worker
+        threads belong to a database handle). Reopened after this store writes, since a read-only handle sees
+        the data as it was when it was opened."""
+        with self._console_lock:
+            if self._console_db is None or self._console_stale:
+                if self._console_db is not None:
+                    try:
+                        self._console_db.close()
+                    except Exception:
+                        pass
                 try:
-                    conn.execute("ROLLBACK")
-                except RuntimeError:
-                    pass
+                    self._console_db = ladybug.Database(str(self.path), read_only=True, max_num_threads=1,
+                                                        buffer_pool_size=CONSOLE_MEMORY)
+                except RuntimeError as e:
+                    raise StoreUnavailable(f"cannot open {self.path} read-only for the console: {e}") from e
+                self._console_stale = False
+            return self._console_db

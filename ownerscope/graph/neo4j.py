@@ -24,6 +24,7 @@ from neo4j import graph as ng
 from ..errors import ConfigError, QueryError, ReadOnlyViolation
 from ..text import norm
 from . import rows as R
+from .cypher_guard import NEO4J_PROCEDURES, check_read_only
 from .model import RELATION_LABELS, Designation, Entity, Relation, Source, dedupe
 from .neo4j_errors import translated
 from .neo4j_schema import FULLTEXT_INDEX, SCHEMA, lucene_query, rel_type, rel_types
@@ -358,10 +359,13 @@ class Neo4jStore:
 
     def query(self, cypher: str, params: dict | None = None, limit: int | None = None,
               timeout_s: float | None = None) -> QueryResult:
-        """Run a user's read-only Cypher: refused unless the planner calls it a read ('r'), then run in a
-        read transaction with a server-side timeout; at most `limit` rows are fetched."""
+        """Run a user's read-only Cypher: the tokenizer's allowlist first, then the planner must call it a
+        read ('r') and its plan may hold no LOAD CSV and no procedure outside the allowlist; it runs in a
+        read transaction whose timeout the server enforces (the query cannot change it), and at most
+        `limit` rows are fetched."""
         from ..settings import load_settings
 
+        check_read_only(cypher, "neo4j")
         limit = int(limit or 1000)
         timeout_s = timeout_s or load_settings().query_timeout_s
         params = dict(params or {})
@@ -372,6 +376,7 @@ class Neo4jStore:
             kind = {"w": "writes", "rw": "reads and writes", "s": "changes the schema"}.get(
                 summary.query_type, f"is of type {summary.query_type!r}")
             raise ReadOnlyViolation(f"this console is read-only: the query {kind}")
+        check_plan(summary.plan)
 
         @neo4j.unit_of_work(timeout=timeout_s)
         def work(tx):
@@ -387,6 +392,23 @@ class Neo4jStore:
                 self._session(neo4j.READ_ACCESS, fetch_size=limit + 1) as s:
             columns, rows = s.execute_read(work)
         return QueryResult(columns, rows[:limit], len(rows) > limit)
+
+
+def check_plan(plan: dict | None) -> None:
+    """Refuse a plan that loads files or URLs (LoadCSV) or calls a procedure outside the allowlist, whatever
+    the query text looked like."""
+    stack = [plan] if plan else []
+    while stack:
+        op = stack.pop()
+        name = str(op.get("operatorType", "")).split("@", 1)[0]
+        if name == "LoadCSV":
+            raise ReadOnlyViolation("this console is read-only: LOAD CSV reads files or URLs on the server")
+        if name == "ProcedureCall":
+            details = str((op.get("args") or op.get("arguments") or {}).get("Details", ""))
+            proc = details.split("(", 1)[0].strip().lower()
+            if proc not in NEO4J_PROCEDURES:
+                raise ReadOnlyViolation(f"this console does not allow the procedure {proc or details!r}")
+        stack.extend(op.get("children") or [])
 
 
 # ---------------------------------------------------------------------- transaction functions

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 from rapidfuzz import fuzz
 
-from ..text import norm, search_text
+from ..text import MIN_NAME_CHARS, norm, search_text
 from .model import LABEL_RELATIONS, Designation, Entity, Relation, Source
 
 if TYPE_CHECKING:
@@ -138,7 +138,10 @@ def rank_hits(text: str, rows: list[list], exact: str | None) -> list[dict]:
     hits = []
     for rid, name, etype, country, aliases in rows:
         names = [name] + list(aliases or [])
-        score = max(fuzz.WRatio(q, norm(n)) for n in names)
+        # WRatio scores a short query against the best-matching part of a long name ("r" in "rostec"
+        # scores 90): below a few characters, only the whole name counts
+        scorer = fuzz.WRatio if len(q.replace(" ", "")) >= MIN_NAME_CHARS else fuzz.ratio
+        score = max(scorer(q, norm(n)) for n in names)
         if rid == exact:
             score = 101.0
         hits.append({"id": rid, "name": name, "type": etype, "country": country, "score": round(score, 1)})

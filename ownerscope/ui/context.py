@@ -14,6 +14,11 @@ def set_store(store: GraphStore) -> None:
     _store = store
 
 
+def set_settings(settings: Settings) -> None:
+    global _settings
+    _settings = settings
+
+
 def store() -> GraphStore:
     if _store is None:
         raise RuntimeError("the app has no store: start it with ownerscope serve")

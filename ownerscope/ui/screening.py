@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from ..text import not_a_name
 from . import context, exposure_view
 
 REGIMES = ("ofac", "eu", "uk")
@@ -20,8 +21,8 @@ def parse_names(text: str | None) -> list[str]:
     if lines and "," in lines[0] and "name" in [c.strip().lower() for c in lines[0].split(",")]:
         rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
         key = next(k for k in rows[0].keys() if k and k.strip().lower() == "name") if rows else "name"
-        return [r[key].strip() for r in rows if r.get(key, "").strip()][:2000]
-    return [l.strip() for l in lines][:2000]
+        return [r[key].strip() for r in rows if (r.get(key) or "").strip()]
+    return [l.strip() for l in lines]
 
 
 def screen(names: list[str], as_of: str | None) -> list[dict]:
@@ -29,6 +30,11 @@ def screen(names: list[str], as_of: str | None) -> list[dict]:
     results = {r: exposure_view.result(r, as_of) for r in REGIMES}
     out = []
     for name in names:
+        junk = not_a_name(name)
+        if junk:
+            out.append({"input": name, "match": "not screened", "id": "", "name": "", "type": "", "score": 0.0,
+                        "authorities": "", "also": junk, **{r: "" for r in REGIMES}})
+            continue
         hits = store.search(name, limit=3)
         best = hits[0] if hits else None
         row = {"input": name, "match": "no match", "id": "", "name": "", "type": "", "score": 0.0,

@@ -62,7 +62,16 @@ def test_search_expand_shows_rostec(demo_url):
         assert not errors, errors
 
 
-def test_query_console_refuses_writes(demo_url):
+@pytest.fixture
+def console_url(tmp_path):
+    """The demo with the Cypher page turned on (it is off by default)."""
+    env = {**os.environ, "OWNERSCOPE_HOME": str(tmp_path / "home")}
+    with running_app(["demo", "--console", "--store", str(tmp_path / "demo.lbug")], env) as url:
+        yield url
+
+
+def test_query_console_refuses_writes(console_url):
+    demo_url = console_url
     with browser_page() as (page, errors):
         page.goto(demo_url + "/query")
         page.locator("#query-text").fill("MATCH (e:Entity {id: 'ofac-17260'}) RETURN e.name AS name")
@@ -111,7 +120,17 @@ def test_find_paths_between_two_entities(demo_url):
 
 
 def test_empty_store_says_how_to_load_data(tmp_path):
+    import subprocess
+    import sys
+
+    from ownerscope.graph.store import open_store
+
     env = {**os.environ, "OWNERSCOPE_HOME": str(tmp_path / "home")}
+    # serve never creates a store: a mistyped path is refused, with the way to make one
+    res = subprocess.run([sys.executable, "-m", "ownerscope.cli", "serve", "--store", str(tmp_path / "typo.lbug")],
+                         env=env, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1 and "no store at" in res.stderr and "ownerscope ingest" in res.stderr
+    open_store(str(tmp_path / "empty.lbug")).close()  # an existing store with nothing in it
     with running_app(["serve", "--store", str(tmp_path / "empty.lbug")], env) as url, \
             browser_page() as (page, errors):
         page.goto(url + "/")

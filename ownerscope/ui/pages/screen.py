@@ -9,7 +9,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from ...errors import OwnerscopeError
-from .. import ids
+from .. import context, ids
 from ..screening import REGIMES, parse_names, screen, to_csv
 
 EXAMPLE = "VSMPO-AVISMA\nRostec\n2Rivers DMCC\nBellatrix Energy\nAcme Widgets Ltd"
@@ -24,13 +24,14 @@ def layout(**_):
             dcc.Textarea(id=ids.SCREEN_TEXT, value=EXAMPLE, className="screen-text"),
             html.Div(children=[
                 dcc.Upload(id=ids.SCREEN_UPLOAD, children=html.Div(["Drop a CSV or ", html.A("choose a file")]),
-                           className="upload"),
+                           className="upload", max_size=int(context.settings().max_upload_mb * 1024 * 1024)),
                 html.Label("As of"),
                 dcc.Input(id=ids.SCREEN_AS_OF, type="text", value=date.today().isoformat(), className="date"),
                 html.Button("Screen", id=ids.SCREEN_RUN, className="button primary"),
                 html.Button("Download CSV", id=ids.SCREEN_CSV_GO, className="button"),
             ], className="screen-side"),
         ]),
+        html.Div(id=ids.SCREEN_UPLOAD_MSG, className="hint"),
         html.Div(id=ids.SCREEN_OUT, className="screen-out"),
         dcc.Store(id=ids.SCREEN_DATA),
         dcc.Download(id=ids.SCREEN_CSV),
@@ -40,20 +41,35 @@ def layout(**_):
 def register():
     dash.register_page("screen", path="/screen", name="Screen", layout=layout)
 
-    @callback(Output(ids.SCREEN_TEXT, "value"), Input(ids.SCREEN_UPLOAD, "contents"), prevent_initial_call=True)
-    def upload(contents):
-        if not contents:
-            return no_update
-        raw = base64.b64decode(contents.split(",", 1)[1])
-        return raw.decode("utf-8", errors="replace")
+    @callback(Output(ids.SCREEN_TEXT, "value"), Output(ids.SCREEN_UPLOAD_MSG, "children"),
+              Input(ids.SCREEN_UPLOAD, "contents"), State(ids.SCREEN_UPLOAD, "filename"), prevent_initial_call=True)
+    def upload(contents, filename):
+        if not contents or "," not in contents:
+            return no_update, "The upload was empty."
+        limit = context.settings().max_upload_mb
+        try:
+            raw = base64.b64decode(contents.split(",", 1)[1], validate=True)
+        except ValueError:
+            return no_update, "The upload could not be read (not base64 file data)."
+        if len(raw) > limit * 1024 * 1024:
+            return no_update, (f"{filename or 'The file'} is {len(raw) / 1048576:.1f} MB: the limit is "
+                               f"{limit:g} MB (OWNERSCOPE_MAX_UPLOAD_MB). Nothing was loaded.")
+        text = raw.decode("utf-8", errors="replace")
+        return text, f"Loaded {filename or 'the file'} ({len(raw):,} bytes)."
 
     @callback(Output(ids.SCREEN_OUT, "children"), Output(ids.SCREEN_DATA, "data"),
               Input(ids.SCREEN_RUN, "n_clicks"), State(ids.SCREEN_TEXT, "value"), State(ids.SCREEN_AS_OF, "value"),
               prevent_initial_call=True)
     def run(_n, text, as_of):
+        st = context.settings()
+        if text and len(text.encode("utf-8", errors="replace")) > st.max_upload_mb * 1024 * 1024:
+            return html.Div(f"The list is larger than {st.max_upload_mb:g} MB (OWNERSCOPE_MAX_UPLOAD_MB): "
+                            f"nothing was screened. Split it into smaller lists.", className="error"), None
         names = parse_names(text)
         if not names:
             return html.Div("Nothing to screen: enter one name a line.", className="error"), None
+        left_out = max(0, len(names) - st.screen_max_names)
+        names = names[:st.screen_max_names]
         try:
             rows = screen(names, as_of)
         except OwnerscopeError as e:
@@ -67,10 +83,19 @@ def register():
                            for g in REGIMES],
                          html.Td(r["also"], className="note")]) for r in rows]
         caught = sum(1 for r in rows if any(r[g] in ("listed", "derived") for g in REGIMES))
-        summary = html.P(f"{len(rows)} screened: {sum(r['match'] == 'match' for r in rows)} matched, "
+        skipped = sum(r["match"] == "not screened" for r in rows)
+        summary = html.P(f"{len(rows) - skipped} screened: {sum(r['match'] == 'match' for r in rows)} matched, "
                          f"{sum(r['match'] == 'possible' for r in rows)} possible, {caught} listed or caught "
-                         f"under at least one rule.", className="hint")
-        return [summary, html.Table([html.Tr([html.Th(h) for h in head]), *body], className="table screen-table")], rows
+                         f"under at least one rule." + (f" {skipped} lines were not screened (too short or "
+                                                         f"not a name: see the table)." if skipped else ""),
+                         className="hint")
+        notes = [summary]
+        if left_out:
+            notes.append(html.P(f"{left_out:,} names were left out: one run screens at most "
+                                f"{st.screen_max_names:,} (OWNERSCOPE_SCREEN_MAX_NAMES). Only the first "
+                                f"{st.screen_max_names:,} lines are in the table.", className="error",
+                                id=ids.SCREEN_LEFT_OUT))
+        return [*notes, html.Table([html.Tr([html.Th(h) for h in head]), *body], className="table screen-table")], rows
 
     @callback(Output(ids.SCREEN_CSV, "data"), Input(ids.SCREEN_CSV_GO, "n_clicks"), State(ids.SCREEN_DATA, "data"),
               prevent_initial_call=True)
