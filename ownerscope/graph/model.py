@@ -183,7 +183,12 @@ class Designation:
 
     @property
     def id(self) -> str:
-        return stable_id("des", self.entity_id, self.authority, self.program, self.start_date)
+        parts = (self.entity_id, self.authority, self.program, self.start_date)
+        cached = self.__dict__.get("_id_cache")
+        if cached is None or cached[0] != parts:  # fields may change after creation: key on them
+            cached = (parts, stable_id("des", *parts))
+            self.__dict__["_id_cache"] = cached
+        return cached[1]
 
     def merged_with(self, other: "Designation") -> "Designation":
         d = {k: getattr(other, k) for k in self.__dataclass_fields__}

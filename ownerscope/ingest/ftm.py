@@ -33,6 +33,7 @@ from ..dates import date_floor, parse_date
 from ..errors import InputError
 from ..graph.model import Designation, Entity, Relation, Source
 from . import identifiers as ids
+from .countries import country_code
 from .records import Parsed, Rejected, Skipped, count_newlines
 from .registry import Adapter, register
 
@@ -200,37 +201,39 @@ def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]
     yield from attrs.finish()
 
 
-@lru_cache(maxsize=4096)
-def _country_code(value: str) -> str | None:
-    v = value.strip()
-    if len(v) == 2 and v.isalpha():
-        return v.lower()
-    code = registry.country.clean(v)
-    return code.lower() if code else None
+@lru_cache(maxsize=256)
+def _schema_props(schema) -> dict[str, bool]:
+    """Property name -> whether it holds countries, for every property of a schema (inherited too)."""
+    return {name: prop.type == registry.country for name, prop in schema.properties.items()}
 
 
 def _props(schema, raw: dict, eid: str) -> dict[str, list[str]]:
     """The record's properties by FtM type, as leniently as FollowTheMoney reads them: a scalar is one
     value, a list its values; properties the schema does not have are left out (as FtM does); country
     values become lower-case codes (a name such as "Lebanon" is cleaned), other values stay as given."""
+    table = _schema_props(schema)
     out: dict[str, list[str]] = {}
     for name, values in raw.items():
-        prop = schema.get(name)
-        if prop is None:
+        is_country = table.get(name)
+        if is_country is None:
             continue
-        if not isinstance(values, list):
+        if type(values) is not list:
             values = [values]
         vals = []
         for v in values:
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                v = str(v)
-            if not isinstance(v, str) or not v.strip():
+            if type(v) is not str:
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    v = str(v)
+                else:
+                    continue
+            v = v.strip()
+            if not v:
                 continue
-            if prop.type == registry.country:
-                v = _country_code(v)
+            if is_country:
+                v = country_code(v)
                 if v is None:
                     continue
-            vals.append(v.strip())
+            vals.append(v)
         if vals:
             out[name] = vals
     return out

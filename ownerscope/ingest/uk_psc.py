@@ -31,11 +31,10 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from followthemoney import registry
-
 from ..dates import date_floor, parse_date
 from ..errors import InputError
 from ..graph.model import Entity, Relation, Source
+from .countries import country_code
 from .jsonstream import JsonProblem, count_records, count_token, iter_json, layout
 from .records import Parsed, Rejected, Skipped
 from .registry import Adapter, register
@@ -287,10 +286,11 @@ def _psc_entity(etype: str, psc_id: str, data: dict, sources: list[Source]) -> E
         for k in ("nationality", "country_of_residence"):
             if _s(data.get(k)):
                 notes.append(f"{k.replace('_', ' ')} {_s(data.get(k))}")
+        # Companies House writes demonyms ("British"), which name no country code: the nationality
+        # stays in the notes as given; only a two-letter code is taken as a code
         for part in re.split(r"\s*[,/]\s*", _s(data.get("nationality"))):
-            code = registry.country.clean(part) if part else None
-            if code:
-                nationalities.append(code.lower())
+            if len(part) == 2 and part.isalpha():
+                nationalities.append(country_code(part))
     else:
         reg = _s(ident.get("registration_number")).upper().replace(" ", "")
         where = " ".join(_s(ident.get(k)) for k in ("place_registered", "country_registered"))

@@ -23,6 +23,7 @@ from ..dates import parse_date
 from ..errors import InputError
 from ..graph.model import Designation, Entity, Source
 from . import identifiers as ids
+from .countries import country_code
 from .ofac_sdn import _entity_type
 from .records import Parsed, Rejected, Skipped, count_newlines
 from .registry import Adapter, register
@@ -224,18 +225,18 @@ def _doc_country(text: str) -> str | None:
     """The issuing country a document cell names in brackets ("(Russia)", "(Russian)"), if it names one."""
     for inner in re.findall(r"\(([^)]*)\)", text or ""):
         for cand in (inner.strip(), inner.strip().split(" ")[0]):
-            code = registry.country.clean(cand) if cand else None
+            code = country_code(cand) if cand else None
             if code:
-                return code.lower()
+                return code
     return None
 
 
 def _nationalities(raw: str) -> list[str]:
     out = []
     for part in re.split(r"\s*\d+\)\s*|;", raw or ""):
-        code = registry.country.clean(part.strip()) if part.strip() else None
+        code = country_code(part.strip()) if part.strip() else None
         if code:
-            out.append(code.lower())
+            out.append(code)
     return out
 
 
