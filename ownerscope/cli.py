@@ -81,16 +81,33 @@ def ingest(
     published: Optional[str] = typer.Option(None, "--published", help="The list's publication date "
                                             "(YYYY-MM-DD) when the file does not state it (the legacy SDN "
                                             "CSV); default: the date in the file, else the file's date."),
+    snapshot: bool = typer.Option(False, "--snapshot", help="The files are a complete snapshot of the source "
+                                  "(--dataset): what an earlier ingest of it stored and this one lacks is "
+                                  "ended on --snapshot-date."),
+    snapshot_date: Optional[str] = typer.Option(None, "--snapshot-date", help="YYYY-MM-DD (default today)."),
 ):
     """Load records from source files into the graph store.
 
     Bad rows are reported with file and line, written to a quarantine file with their reason, and the
     rest still loads. Exit status: 0 all rows stored, 3 some rows quarantined, 1 nothing could be read.
     """
+    from .dates import parse_date, today
+    from .errors import InputError
     from .ingest.run import run_ingest
 
+    if snapshot_date and not snapshot:
+        raise InputError("--snapshot-date needs --snapshot")
+    day = None
+    if snapshot:
+        try:
+            day = parse_date(snapshot_date) or today()
+        except ValueError as e:
+            raise InputError(f"--snapshot-date: {e}") from None
+        if len(day) != 10:
+            raise InputError(f"--snapshot-date must be a full date YYYY-MM-DD, got {snapshot_date!r}")
     report = run_ingest(fmt, paths, store_url=store, dataset=dataset, quarantine=quarantine,
-                        batch_size=batch_size, show_progress=progress, published=published)
+                        batch_size=batch_size, show_progress=progress, published=published,
+                        snapshot=day)
     if output == Fmt.json:
         print_json(report.to_dict())
     else:

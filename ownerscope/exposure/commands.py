@@ -43,6 +43,7 @@ def register(app: typer.Typer, friendly) -> None:
         from ..console import err, out, print_json, print_table
         from ..errors import NotFound
         from .engine import exposure_for_store
+        from .explain import holding_words
         from .regimes import get_regime
 
         reg = get_regime(regime, regime_file)
@@ -67,7 +68,8 @@ def register(app: typer.Typer, friendly) -> None:
         print_table(f"{reg.name} exposure on {res.as_of} (threshold: {th.words()})",
                     ["status", "id", "name", "listed holding", "listed persons"],
                     [[v["status"], v["id"], v["name"], "" if v["status"] in ("listed", "clear")
-                      else f"{v.get('total', 0):g}%", ", ".join(v.get("listed_persons", [])[:5])]
+                      else holding_words(v.get("total"), v.get("total_max")),
+                      ", ".join(v.get("listed_persons", [])[:5])]
                      for v in verdicts])
         counts = res.counts()
         out.print(", ".join(f"{k} {counts[k]:,}" for k in counts), highlight=False, markup=False)

@@ -18,7 +18,7 @@ from functools import cached_property
 import numpy as np
 import polars as pl
 
-from ..dates import parse_date, today
+from ..dates import date_floor, parse_date, today
 from ..errors import InputError
 from . import propagate
 from .ownership_graph import CONTROL, OWNERSHIP, OwnershipGraph, build_graph, listed_mask, maybe_listed_mask
@@ -135,7 +135,12 @@ def exposure_on_graph(graph: OwnershipGraph, regime: Regime) -> ExposureResult:
     kernel = propagate.aggregate if regime.aggregate else propagate.per_person
     joint = regime.joint_arrangements and len(graph.joint_target) > 0
     low = kernel(graph, listed, graph.lo, graph.joint_lo if joint else None, th, regime.control_counts)
-    high = kernel(graph, listed | maybe, graph.hi, graph.joint_hi if joint else None, th, regime.control_counts)
+    # the upper run: every share at its highest; where control counts, an untyped interest may be control
+    high_kind = None
+    if regime.control_counts and graph.interest is not None and graph.interest.any():
+        high_kind = np.where(graph.interest, CONTROL, graph.kind).astype(np.int8)
+    high = kernel(graph, listed | maybe, graph.hi, graph.joint_hi if joint else None, th, regime.control_counts,
+                  high_kind)
 
     codes = np.full(graph.n, CODE["clear"], dtype=np.int8)
     # exposed: an ownership or control edge from a caught (or possibly caught) owner
@@ -147,6 +152,8 @@ def exposure_on_graph(graph: OwnershipGraph, regime: Regime) -> ExposureResult:
     if uncaught_own.any():
         np.maximum.at(other_max, graph.dst[uncaught_own], graph.lo[uncaught_own])
     rule = regime.review_largest_minority
+    if rule and rule.get("since") and as_of < date_floor(rule["since"]):
+        rule = None  # the indication did not exist yet on the date
     if rule:
         held = low.total
         review = ((codes == CODE["exposed"]) & (held >= rule["min_share"] - 1e-9)

@@ -22,10 +22,24 @@ def pct(v: float | None) -> str:
     return "?" if v is None else f"{round(v, 4):g}%"
 
 
+def holding_words(total: float | None, total_max: float | None = None) -> str:
+    """A listed holding for people: what is certain and, when shares are unknown or ranged, how far it
+    may go. An unknown share is never shown as "0%"."""
+    total = total or 0.0
+    if total_max is not None and total_max > total + 1e-9:
+        return (f"{pct(total)} for certain, up to {pct(total_max)}" if total > 1e-9
+                else f"unknown (up to {pct(total_max)})")
+    return pct(total)
+
+
 def share_words(edge: dict) -> str:
     if edge.get("type") == "control":
         return "control" + (f" ({edge['basis']})" if edge.get("basis") else "")
+    if edge.get("type") == "interest":
+        return "an interest of unstated kind (a holding of unknown size, or control)"
     if edge.get("share") is not None:
+        if edge.get("share_min_exclusive") and edge.get("share_min") == edge["share"]:
+            return f"just over {pct(edge['share'])} (e.g. plus one share)"
         return pct(edge["share"])
     lo, hi = edge.get("share_min"), edge.get("share_max")
     if lo is not None and edge.get("share_min_exclusive"):
@@ -100,6 +114,8 @@ class _Explainer:
         row = self.g.edge(e)
         return {"edge_id": row["id"], "type": row["type"], "source": row["source"], "target": row["target"],
                 "share": row["share"], "share_min": row["share_min"], "share_max": row["share_max"],
+                "share_min_exclusive": bool(row.get("share_min_exclusive")), "record_id": row.get("record_id"),
+                "asserted_from": row.get("asserted_from"),
                 "start_date": row["start_date"], "end_date": row["end_date"], "ended": bool(row["ended"]),
                 "basis": row["basis"], "joint_group": row["joint_group"], "note": row["note"],
                 "sources": _sources(row["sources"])}
@@ -219,10 +235,20 @@ class _Explainer:
             out.append({"edge_id": r["id"], "type": r["type"], "source": r["source"],
                         "owner": self.brief(j) if j is not None else {"id": r["source"], "name": r["source"]},
                         "share": r["share"], "share_min": r["share_min"], "share_max": r["share_max"],
+                        "share_min_exclusive": bool(r.get("share_min_exclusive")),
                         "start_date": r["start_date"], "end_date": r["end_date"], "ended": bool(r["ended"]),
                         "basis": r["basis"], "note": r["note"], "sources": _sources(r["sources"]),
-                        "why": r.get("why") or "not_in_force"})
+                        "record_id": r.get("record_id"), "asserted_from": r.get("asserted_from"),
+                        "asserted_until": r.get("asserted_until"), "why": r.get("why") or "not_in_force"})
         return out
+
+
+def owners_sum(g, i: int) -> float:
+    """The known minimum stakes of all ownership edges in force into node i (percent)."""
+    from .ownership_graph import OWNERSHIP
+
+    e = g.in_edges(i)
+    return float(g.lo[e][g.kind[e] == OWNERSHIP].sum()) if len(e) else 0.0
 
 
 def explain(res: "ExposureResult", entity_id: str) -> dict:
@@ -280,6 +306,10 @@ def explain(res: "ExposureResult", entity_id: str) -> dict:
     own_listing = status == "listed" or bool(res.maybe[i])
     proof["other_owners"] = x.other_owners(i, caught_in_high) if not own_listing else []
     proof["not_in_force"] = x.not_in_force(i) if not own_listing else []
+    conflict = owners_sum(res.graph, i)
+    if conflict > 100.0 + 1e-6:
+        proof["data_conflict"] = {"owners_sum": round(conflict, 6),
+                                  "note": "the ownership stakes in force on the date sum to more than 100%"}
     proof["listed_persons"] = list(x.listed_persons)
     proof["listing_date_unknown"] = list(x.date_unknown)
     reasons = []
@@ -294,6 +324,7 @@ def explain(res: "ExposureResult", entity_id: str) -> dict:
     info["listed_persons"] = proof["listed_persons"]
     info["reasons"] = reasons
     info["total"] = proof["total"]
+    info["total_max"] = proof["total_max"]
     info["threshold"] = th.to_dict()
     info["effective_listed_share"] = round(float(res.effective_listed[i]), 6)
     info["explanation"] = render_text(info, proof, res)
@@ -399,7 +430,7 @@ def render_text(info: dict, proof: dict, res) -> str:
                          f"the presumption of control is rebuttable.")
     elif status == "possible":
         need = "at least" if th.comparison == ">=" else "more than"
-        lines.append(f"Possibly caught: {who} {verb} {pct(total)} for certain and up to {pct(total_max)} "
+        lines.append(f"Possibly caught: {who} {verb} {holding_words(total, total_max)} "
                      f"within published ranges or unknown shares; it is caught if the uncertain stakes add "
                      f"{need} {pct(proof['gap'])} more.")
         if proof.get("listing_date_unknown"):
@@ -414,15 +445,15 @@ def render_text(info: dict, proof: dict, res) -> str:
                      f"ownership.")
     elif status == "exposed":
         if pooled:
-            lines.append(f"Not caught: listed persons hold {pct(total)} in the aggregate, not {th.words()} "
-                         f"(short by {pct(proof['gap'])}).")
+            lines.append(f"Not caught: listed persons hold {holding_words(total, total_max)} in the aggregate, "
+                         f"not {th.words()} (short by {pct(proof['gap'])}).")
         else:
             lines.append(f"Not caught: no single designated person holds {th.words()}; holdings of different "
                          f"designated persons are not aggregated under this regime.")
     if not pooled and proof.get("holdings"):
         for h in proof["holdings"]:
-            lines.append(f"Holding of {h['person']['name']} ({h['person']['id']}): {pct(h['total'])}"
-                         + (f" (up to {pct(h['total_max'])})" if h["total_max"] != h["total"] else "")
+            lines.append(f"Holding of {h['person']['name']} ({h['person']['id']}): "
+                         f"{holding_words(h['total'], h['total_max'])}"
                          + (" - caught" if h["caught"] else ""))
             _tree_lines(h["tree"], 1, lines, th)
     else:
@@ -440,12 +471,21 @@ def render_text(info: dict, proof: dict, res) -> str:
             if c.get("note"):
                 s += f" [note: {c['note']}]"
             lines.append(s)
+    if proof.get("data_conflict"):
+        lines.append(f"Data conflict: the recorded owners' stakes in force on {res.as_of} sum to "
+                     f"{pct(proof['data_conflict']['owners_sum'])}, more than 100%; check the sources "
+                     f"(a stake recorded twice, or an update that did not end the earlier stake).")
     gone = [c for c in proof.get("not_in_force") or [] if c.get("why") != "indirect"]
     if gone:
         lines.append(f"Not in force on {res.as_of} (not counted):")
+        why = {"superseded": "superseded by another version of the same source record",
+               "withdrawn": "no longer asserted by its source"}
         for c in gone:
             lines.append(f"  - {c['owner']['name']} ({c['owner']['id']}): {share_words(c)}, "
-                         f"{_dates(c) or 'dates outside the as-of date'}")
+                         + "; ".join(x for x in (_dates(c), why.get(c.get("why"), "")) if x)
+                         if _dates(c) or c.get("why") in why else
+                         f"  - {c['owner']['name']} ({c['owner']['id']}): {share_words(c)}, "
+                         "dates outside the as-of date")
     indirect = [c for c in proof.get("not_in_force") or [] if c.get("why") == "indirect"]
     if indirect:
         lines.append("Indirect interests, reported by the source as held through others (not counted: "

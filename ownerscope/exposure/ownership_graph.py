@@ -43,6 +43,23 @@ def active_expr(as_of: str, start: str = "start_date", end: str = "end_date",
     return cond
 
 
+def current_version_expr(as_of: str) -> pl.Expr:
+    """Whether a relation is the version of its source record in force on `as_of`: of the versions
+    sharing a `record_id`, the one asserted latest on or before the date (before the first version's
+    date: the first version, which then still describes the record); a relation without a record id is
+    its own only version. Versions asserted on one day are ordered by their full timestamps."""
+    key = pl.col("asserted_from").fill_null("")
+    eligible = (key.str.len_chars() == 0) | (floor_expr("asserted_from") <= as_of)
+    chosen = pl.coalesce(pl.when(eligible).then(key).max().over("record_id"), key.min().over("record_id"))
+    return pl.col("record_id").is_null() | (key == chosen)
+
+
+def withdrawn_expr(as_of: str) -> pl.Expr:
+    """The source stopped asserting the relation on or before `as_of` (a snapshot it was missing from)."""
+    until = floor_expr("asserted_until")
+    return until.is_not_null() & (until <= as_of)
+
+
 @dataclass
 class OwnershipGraph:
     as_of: str
@@ -61,6 +78,7 @@ class OwnershipGraph:
     joint_target: np.ndarray       # target node of each joint group
     inactive: pl.DataFrame         # ownership/control rows out of force on the date (for explanations)
     designations: pl.DataFrame     # every designation row (all authorities), with an `active` column
+    interest: np.ndarray | None = None  # untyped interests (kind OWNERSHIP, unknown share; maybe control)
     _in_ptr: np.ndarray | None = field(default=None, repr=False)
     _in_order: np.ndarray | None = field(default=None, repr=False)
     _out_ptr: np.ndarray | None = field(default=None, repr=False)
@@ -191,18 +209,25 @@ def _mask(graph: OwnershipGraph, authorities, column: str) -> np.ndarray:
 def build_graph(ownership: pl.DataFrame, designations: pl.DataFrame, entities: pl.DataFrame,
                 as_of: str) -> OwnershipGraph:
     """Turn the store's frames into an OwnershipGraph for one date."""
-    own = ownership.filter(pl.col("type").is_in(["ownership", "control"]))
+    own = ownership.filter(pl.col("type").is_in(["ownership", "control", "interest"]))
     # an "indirect" interest (BODS) restates a chain of holdings whose own links are in the graph (or
     # unknown): counting it as well would count the same shares twice, so it is shown, never counted
     indirect = ((pl.col("type") == "ownership")
                 & pl.col("role").fill_null("").str.to_lowercase().str.contains("indirect"))
-    own = own.with_columns(active_expr(as_of).alias("_in_force"), indirect.alias("_indirect"))
-    own = own.with_columns((pl.col("_in_force") & ~pl.col("_indirect")).alias("_active"))
-    active = own.filter(pl.col("_active")).drop("_active", "_in_force", "_indirect")
+    own = own.with_columns(active_expr(as_of).alias("_in_force"), indirect.alias("_indirect"),
+                           current_version_expr(as_of).alias("_current"), withdrawn_expr(as_of).alias("_gone"))
+    own = own.with_columns((pl.col("_in_force") & pl.col("_current") & ~pl.col("_gone")
+                            & ~pl.col("_indirect")).alias("_active"))
+    helpers = ("_active", "_in_force", "_indirect", "_current", "_gone")
+    active = own.filter(pl.col("_active")).drop(*helpers)
+    # why a row does not count: another version of its record is the one in force, the source withdrew
+    # it, its own dates exclude the day, or it is an indirect interest
     inactive = (own.filter(~pl.col("_active"))
-                .with_columns(pl.when(pl.col("_in_force")).then(pl.lit("indirect"))
+                .with_columns(pl.when(~pl.col("_current")).then(pl.lit("superseded"))
+                              .when(pl.col("_gone")).then(pl.lit("withdrawn"))
+                              .when(pl.col("_in_force")).then(pl.lit("indirect"))
                               .otherwise(pl.lit("not_in_force")).alias("why"))
-                .drop("_active", "_in_force", "_indirect"))
+                .drop(*helpers))
 
     des = designation_dates(designations, as_of)
 
@@ -231,13 +256,17 @@ def build_graph(ownership: pl.DataFrame, designations: pl.DataFrame, entities: p
     src = active["_src"].to_numpy().astype(np.int64)
     dst = active["_dst"].to_numpy().astype(np.int64)
 
-    is_own = pl.col("type") == "ownership"
+    # an untyped interest counts like a holding of unknown size (0 for certain, at most what is left)
+    is_own = pl.col("type").is_in(["ownership", "interest"])
     # a strict lower bound ("more than 50%", UK PSC bands, BODS exclusiveMinimum) meets a "more than"
     # threshold at that figure: it is carried as the bound plus a hair (EXCLUSIVE_EPS)
     strict = pl.col("share_min_exclusive").fill_null(False)
     share_min = pl.when(strict).then(pl.col("share_min") + EXCLUSIVE_EPS).otherwise(pl.col("share_min"))
-    lo_expr = pl.when(is_own).then(pl.coalesce(pl.col("share"), share_min, pl.lit(0.0))).otherwise(0.0)
-    hi_expr = pl.when(is_own).then(pl.coalesce(pl.col("share"), pl.col("share_max"), pl.lit(100.0))).otherwise(0.0)
+    # an exact share whose strict minimum is that same figure is "just over" it: "50% plus one share"
+    share = (pl.when(strict & (pl.col("share_min") == pl.col("share")))
+             .then(pl.col("share") + EXCLUSIVE_EPS).otherwise(pl.col("share")))
+    lo_expr = pl.when(is_own).then(pl.coalesce(share, share_min, pl.lit(0.0))).otherwise(0.0)
+    hi_expr = pl.when(is_own).then(pl.coalesce(share, pl.col("share_max"), pl.lit(100.0))).otherwise(0.0)
     vals = active.select(lo_expr.clip(0.0, 100.0).alias("lo"), hi_expr.clip(0.0, 100.0).alias("hi"))
     lo = vals["lo"].to_numpy().astype(np.float64)
     hi_raw = vals["hi"].to_numpy().astype(np.float64)
@@ -266,4 +295,5 @@ def build_graph(ownership: pl.DataFrame, designations: pl.DataFrame, entities: p
         as_of=as_of, nodes=nodes, edges=active, src=src, dst=dst, kind=kind, lo=lo, hi=hi,
         exact=active["share"].is_not_null().to_numpy(), joint=joint, joint_lo=joint_lo, joint_hi=joint_hi,
         joint_target=joint_target, inactive=inactive, designations=des,
+        interest=(active["type"] == "interest").to_numpy(),
     )

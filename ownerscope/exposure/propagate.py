@@ -33,8 +33,10 @@ def _meets(th: Threshold, values: np.ndarray) -> np.ndarray:
 
 
 def aggregate(g: OwnershipGraph, seed: np.ndarray, share: np.ndarray, joint_pool: np.ndarray | None,
-              th: Threshold, control_counts: bool) -> Run:
-    """Entities owned in the aggregate (or controlled) by the pool of listed persons, round by round."""
+              th: Threshold, control_counts: bool, kind: np.ndarray | None = None) -> Run:
+    """Entities owned in the aggregate (or controlled) by the pool of listed persons, round by round.
+    `kind` overrides the edges' kinds (the upper run reads untyped interests as control)."""
+    kind = g.kind if kind is None else kind
     n = g.n
     caught = seed.copy()
     order = np.where(seed, 0, -1).astype(np.int64)
@@ -47,7 +49,7 @@ def aggregate(g: OwnershipGraph, seed: np.ndarray, share: np.ndarray, joint_pool
         e = g.out_edges_of(frontier)
         if e.size == 0:
             break
-        kinds = g.kind[e]
+        kinds = kind[e]
         own = e[kinds == OWNERSHIP]
         targets = [g.dst[own]]
         weights = [share[own]]
@@ -81,7 +83,7 @@ def aggregate(g: OwnershipGraph, seed: np.ndarray, share: np.ndarray, joint_pool
 
 
 def per_person(g: OwnershipGraph, seed: np.ndarray, share: np.ndarray, joint_pool: np.ndarray | None,
-               th: Threshold, control_counts: bool) -> Run:
+               th: Threshold, control_counts: bool, kind: np.ndarray | None = None) -> Run:
     """For each designated person separately: the entities they own (chains of qualifying stakes,
     whole stakes of owned entities attributed to them) or control. Joint groups pooled per person."""
     n = g.n
@@ -93,7 +95,7 @@ def per_person(g: OwnershipGraph, seed: np.ndarray, share: np.ndarray, joint_poo
     for p in np.flatnonzero(seed).tolist():
         holders[p] = {p: 0}
         queue.append((p, p))
-    src_kind = g.kind
+    src_kind = g.kind if kind is None else kind
     dst = g.dst
     joint = g.joint
     value, strict = th.value, th.comparison == ">"

@@ -61,7 +61,7 @@ class Regime:
     control_counts: bool          # control without ownership makes an entity owned/controlled
     joint_arrangements: bool = False  # edges in one joint_group into a target are pooled for each party
     propagation: str = "whole_stake"
-    review_largest_minority: dict | None = None  # {"min_share": 25, "ratio": 2}
+    review_largest_minority: dict | None = None  # {"min_share": 25, "ratio": 2, "since": "2024-07-03"}
     notes: str = ""
     extra: dict = field(default_factory=dict)
 
@@ -105,7 +105,8 @@ BUILTIN: dict[str, dict[str, Any]] = {
         "aggregate": True,
         "control_counts": True,
         "joint_arrangements": False,
-        "review_largest_minority": {"min_share": 25, "ratio": 2},
+        # the indication comes from the Best Practices update of 2024-07-03: not raised for earlier dates
+        "review_largest_minority": {"min_share": 25, "ratio": 2, "since": "2024-07-03"},
         "notes": "More than 50% before the Best Practices update of 2024-07-03, 50% or more since; "
                  "holdings of listed persons aggregated; control counts (rebuttable presumption, reported "
                  "with its basis); the largest-minority indication is a review flag. Counts designations by "
@@ -190,8 +191,14 @@ def regime_from_dict(name: str, data: dict, origin: str = "regime") -> Regime:
     review = data.get("review_largest_minority")
     if review is not None:
         if not isinstance(review, dict) or not {"min_share", "ratio"} <= set(review):
-            raise bad("`review_largest_minority` must be {min_share, ratio}")
-        review = {"min_share": float(review["min_share"]), "ratio": float(review["ratio"])}
+            raise bad("`review_largest_minority` must be {min_share, ratio[, since]}")
+        since = review.get("since")
+        if since is not None:
+            try:
+                since = parse_date(str(since))
+            except ValueError as e:
+                raise bad(f"`review_largest_minority.since`: {e}") from None
+        review = {"min_share": float(review["min_share"]), "ratio": float(review["ratio"]), "since": since}
     return Regime(name=name, title=str(data.get("title") or name), authorities=tuple(auth),
                   thresholds=tuple(thresholds), aggregate=data["aggregate"],
                   control_counts=data["control_counts"], joint_arrangements=joint, propagation=prop,

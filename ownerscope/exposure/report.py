@@ -20,7 +20,7 @@ from ..errors import InputError
 from ..urls import web_url
 from .effective import effective_owners, ultimate_beneficial_owners
 from .engine import exposure_on_graph, normalise_as_of
-from .explain import _dates, _sources, share_words
+from .explain import _dates, _sources, holding_words, share_words
 from .ownership_graph import OWNERSHIP, build_graph
 from .svg import STATUS_COLOURS, ownership_svg
 
@@ -159,14 +159,17 @@ def proof_rows(v: dict):
     proof = v.get("proof") or {}
     th = proof.get("threshold", {}).get("words", "")
 
+    def shown(x):  # a strict bound is carried as the figure plus a hair: show the published precision
+        return None if x is None else round(float(x), 4)
+
     def row(section, depth, target, c):
         owner = c.get("owner", {})
         return {"regime": v["regime"], "as_of": v["as_of"], "entity_id": v["id"], "status": v["status"],
                 "section": section, "depth": depth, "target_id": target, "owner_id": owner.get("id"),
                 "owner_name": owner.get("name"), "owner_status": owner.get("status"),
                 "edge_id": c.get("edge_id"), "type": c.get("type"), "share": c.get("share"),
-                "share_min": c.get("share_min"), "share_max": c.get("share_max"), "counted": c.get("counted"),
-                "running_total": c.get("running_total"), "threshold": th, "start_date": c.get("start_date"),
+                "share_min": c.get("share_min"), "share_max": c.get("share_max"), "counted": shown(c.get("counted")),
+                "running_total": shown(c.get("running_total")), "threshold": th, "start_date": c.get("start_date"),
                 "end_date": c.get("end_date") or ("ended" if c.get("ended") else None),
                 "basis": c.get("basis"), "joint_group": c.get("joint_group"), "note": c.get("note"),
                 "source_urls": " ".join(s["url"] for s in c.get("sources", []) if s.get("url"))}
@@ -215,6 +218,7 @@ def _templates() -> Environment:
     env = Environment(loader=PackageLoader("ownerscope.exposure", "templates"), autoescape=True,
                       undefined=Undefined, keep_trailing_newline=True)
     env.filters.update(share_words=share_words, dates=_dates, g=lambda x: f"{x:g}", weblink=web_url)
+    env.globals["holding_words"] = holding_words
     return env
 
 

@@ -24,7 +24,8 @@ from . import rows as R
 
 REL_PROPS = ("id STRING, share DOUBLE, share_min DOUBLE, share_max DOUBLE, start_date STRING, "
              "end_date STRING, ended BOOLEAN, basis STRING, joint_group STRING, role STRING, note STRING, "
-             "sources STRING[], share_min_exclusive BOOLEAN")
+             "sources STRING[], share_min_exclusive BOOLEAN, record_id STRING, asserted_from STRING, "
+             "asserted_until STRING")
 SCHEMA = [
     "CREATE NODE TABLE IF NOT EXISTS Entity(id STRING PRIMARY KEY, type STRING, name STRING, "
     "aliases STRING[], country STRING, identifiers STRING[], notes STRING, sources STRING[], search STRING, "
@@ -44,6 +45,8 @@ SCHEMA = [
     # stores made before a property existed get it (added properties only; nothing is rewritten)
     f"ALTER TABLE {label} ADD IF NOT EXISTS share_min_exclusive BOOLEAN DEFAULT false"
     for label in RELATION_LABELS.values()] + [
+    f"ALTER TABLE {label} ADD IF NOT EXISTS {prop} STRING" for label in RELATION_LABELS.values()
+    for prop in ("record_id", "asserted_from", "asserted_until")] + [
     f"ALTER TABLE Entity ADD IF NOT EXISTS {prop} STRING[]" for prop in ("birth_dates", "nationalities", "addresses")]
 
 ENTITY_SCHEMA = {"id": pl.Utf8, "type": pl.Utf8, "name": pl.Utf8, "aliases": pl.List(pl.Utf8),
@@ -53,7 +56,8 @@ ENTITY_SCHEMA = {"id": pl.Utf8, "type": pl.Utf8, "name": pl.Utf8, "aliases": pl.
 REL_SCHEMA = {"from": pl.Utf8, "to": pl.Utf8, "id": pl.Utf8, "share": pl.Float64, "share_min": pl.Float64,
               "share_max": pl.Float64, "start_date": pl.Utf8, "end_date": pl.Utf8, "ended": pl.Boolean,
               "basis": pl.Utf8, "joint_group": pl.Utf8, "role": pl.Utf8, "note": pl.Utf8,
-              "sources": pl.List(pl.Utf8), "share_min_exclusive": pl.Boolean}
+              "sources": pl.List(pl.Utf8), "share_min_exclusive": pl.Boolean, "record_id": pl.Utf8,
+              "asserted_from": pl.Utf8, "asserted_until": pl.Utf8}
 DES_SCHEMA = {"id": pl.Utf8, "entity_id": pl.Utf8, "authority": pl.Utf8, "program": pl.Utf8,
               "start_date": pl.Utf8, "end_date": pl.Utf8, "note": pl.Utf8, "sources": pl.List(pl.Utf8),
               "list_version": pl.Utf8, "list_published": pl.Utf8}
@@ -241,7 +245,10 @@ class EmbeddedStore:
                           "x.share_min = CAST(r.share_min AS DOUBLE), x.share_max = CAST(r.share_max AS DOUBLE), "
                           "x.start_date = CAST(r.start_date AS STRING), x.end_date = CAST(r.end_date AS STRING), x.ended = r.ended, x.basis = r.basis, "
                           "x.joint_group = r.joint_group, x.role = r.role, x.note = r.note, "
-                          "x.sources = r.sources, x.share_min_exclusive = r.share_min_exclusive", {"rows": rows})
+                          "x.sources = r.sources, x.share_min_exclusive = r.share_min_exclusive, "
+                          "x.record_id = CAST(r.record_id AS STRING), "
+                          "x.asserted_from = CAST(r.asserted_from AS STRING), "
+                          "x.asserted_until = CAST(r.asserted_until AS STRING)", {"rows": rows})
         return len(batch)
 
     def upsert_designations(self, designations: Sequence[Designation]) -> int:
@@ -296,6 +303,25 @@ class EmbeddedStore:
             return []
         cols = ", ".join(f"v.{f}" for f in R.LIST_VERSION_FIELDS)
         return [R.list_version_view(r) for r in self._rows(f"MATCH (v:ListVersion) RETURN {cols}")]
+    def withdraw_missing(self, dataset: str, seen: set[str], day: str) -> tuple[int, int]:
+        """Snapshot semantics: relations and designations from `dataset` that the latest snapshot (ids in
+        `seen`) no longer holds stop being asserted on `day`. Returns (relations, designations) ended."""
+        n = 0
+        for label in RELATION_LABELS.values():
+            rows = [{"s": r[0], "id": r[1], "d": day} for r in self._rows(
+                f"MATCH (a:Entity)-[x:{label}]->() WHERE x.asserted_until IS NULL RETURN a.id, x.id, x.sources")
+                if r[1] not in seen and R.from_dataset(r[2], dataset)]
+            if rows:
+                self._run(f"UNWIND $rows AS r MATCH (a:Entity {{id: r.s}}) MATCH (a)-[x:{label}]->() "
+                          "WHERE x.id = r.id SET x.asserted_until = r.d", {"rows": rows})
+                n += len(rows)
+        des = [R.withdrawn_designation(r[0], r[2], day) for r in self._rows(
+            "MATCH (d:Designation) WHERE d.end_date IS NULL RETURN d.id, d.sources, d.note")
+            if r[0] not in seen and R.from_dataset(r[1], dataset)]
+        if des:
+            self._run("UNWIND $rows AS r MATCH (d:Designation {id: r.id}) SET d.end_date = r.end_date, "
+                      "d.note = r.note", {"rows": des})
+        return n, len(des)
 
     def add_redirects(self, pairs: Sequence[tuple[str, str]]) -> None:
         if pairs:
@@ -427,6 +453,9 @@ class EmbeddedStore:
             rows = self._rows(f"UNWIND $ids AS i MATCH (e:Entity {{id: i}}) RETURN {R.ENTITY_RETURN}",
                               {"ids": list(ids)})
         return [R.entity_from_row(r) for r in rows]
+    def redirects(self) -> dict[str, str]:
+        """Every merged-away id and the id it now redirects to."""
+        return dict(self._rows("MATCH (r:Redirect) RETURN r.id, r.target"))
 
     def resolve_id(self, entity_id: str) -> str | None:
         if self.existing_ids([entity_id]):
@@ -500,13 +529,15 @@ class EmbeddedStore:
 
     def ownership_frame(self) -> pl.DataFrame:
         frames = []
-        for rtype in ("ownership", "control"):
+        for rtype in ("ownership", "control", "interest"):
             label = RELATION_LABELS[rtype]
             res = self._run(f"MATCH (a:Entity)-[r:{label}]->(b:Entity) RETURN r.id AS id, a.id AS source, "
                             f"b.id AS target, '{rtype}' AS type, r.share AS share, r.share_min AS share_min, "
                             "r.share_max AS share_max, r.start_date AS start_date, r.end_date AS end_date, "
                             "r.ended AS ended, r.basis AS basis, r.joint_group AS joint_group, r.note AS note, "
-                            "r.sources AS sources, r.role AS role, r.share_min_exclusive AS share_min_exclusive")
+                            "r.sources AS sources, r.role AS role, r.share_min_exclusive AS share_min_exclusive, "
+                            "r.record_id AS record_id, r.asserted_from AS asserted_from, "
+                            "r.asserted_until AS asserted_until")
             frames.append(R.normalise_frame(res.get_as_pl(), R.OWNERSHIP_SCHEMA))
         return pl.concat(frames)
 

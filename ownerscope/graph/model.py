@@ -24,10 +24,13 @@ RELATION_LABELS = {
     "facilitation": "FACILITATES",
     "linked": "LINKED",
     "possible_same_as": "POSSIBLE_SAME_AS",
+    # an interest the source states without its kind (BODS untyped / unknown interests): it may be a
+    # holding of any size or control, so the exposure engine lets it make an entity `possible`, never more
+    "interest": "HAS_INTEREST",
 }
 LABEL_RELATIONS = {v: k for k, v in RELATION_LABELS.items()}
 RELATION_TYPES = tuple(RELATION_LABELS)
-CSV_RELATION_TYPES = RELATION_TYPES[:7]
+CSV_RELATION_TYPES = RELATION_TYPES[:7] + ("interest",)
 UNDIRECTED = {"family", "associate", "linked", "possible_same_as"}
 
 
@@ -145,6 +148,14 @@ class Relation:
     sources: list[Source] = field(default_factory=list)
     key: str | None = None  # an extra source key when one source gives several links of one kind
     share_min_exclusive: bool = False  # share_min is a strict bound: "more than 50%" (UK PSC bands, BODS)
+    # statement history: the source record this relation is one version of (BODS recordId, the first
+    # statement of a 0.2/0.3 replacesStatements chain), the date from which this version describes the
+    # record (its statement date; a closure's effective date), and the date the source stopped asserting
+    # it (a snapshot re-ingest in which it no longer appears). Of the versions of one record the exposure
+    # engine counts, on each date, the latest one asserted by then (before the first: the first).
+    record_id: str | None = None
+    asserted_from: str | None = None
+    asserted_until: str | None = None
 
     @property
     def id(self) -> str:
@@ -184,7 +195,12 @@ class Designation:
 
     @property
     def id(self) -> str:
-        return stable_id("des", self.entity_id, self.authority, self.program, self.start_date)
+        parts = (self.entity_id, self.authority, self.program, self.start_date)
+        cached = self.__dict__.get("_id_cache")
+        if cached is None or cached[0] != parts:  # fields may change after creation: key on them
+            cached = (parts, stable_id("des", *parts))
+            self.__dict__["_id_cache"] = cached
+        return cached[1]
 
     def merged_with(self, other: "Designation") -> "Designation":
         d = {k: getattr(other, k) for k in self.__dataclass_fields__}

@@ -163,6 +163,28 @@ class Neo4jStore:
         cols = ", ".join(f"v.{f}" for f in R.LIST_VERSION_FIELDS)
         return [R.list_version_view(r) for r in self._read(f"MATCH (v:ListVersion) RETURN {cols}",
                                                             doing="reading list versions")]
+    def withdraw_missing(self, dataset: str, seen: set[str], day: str) -> tuple[int, int]:
+        """Snapshot semantics, as EmbeddedStore.withdraw_missing."""
+        n = 0
+        for label in (rel_type(x) for x in RELATION_LABELS.values()):
+            rows = [{"s": r[0], "t": r[1], "id": r[2], "d": day} for r in self._read(
+                f"MATCH (a:Entity)-[x:{label}]->(b:Entity) WHERE x.asserted_until IS NULL "
+                "RETURN a.id, b.id, x.id, x.sources", doing="reading relations")
+                if r[2] not in seen and R.from_dataset(r[3], dataset)]
+            for chunk in _chunks(rows):
+                self._write_tx(lambda tx, c, lb=label: tx.run(
+                    f"UNWIND $rows AS r MATCH ()-[x:{lb} {{id: r.id}}]->() USING INDEX x:{lb}(id) "
+                    "WHERE startNode(x).id = r.s AND endNode(x).id = r.t SET x.asserted_until = r.d",
+                    rows=c).consume(), chunk, doing="ending withdrawn relations")
+            n += len(rows)
+        des = [R.withdrawn_designation(r[0], r[2], day) for r in self._read(
+            "MATCH (d:Designation) WHERE d.end_date IS NULL RETURN d.id, d.sources, d.note",
+            doing="reading designations") if r[0] not in seen and R.from_dataset(r[1], dataset)]
+        for chunk in _chunks(des):
+            self._write_tx(lambda tx, c: tx.run("UNWIND $rows AS r MATCH (d:Designation {id: r.id}) "
+                                                "SET d.end_date = r.end_date, d.note = r.note", rows=c).consume(),
+                           chunk, doing="ending withdrawn designations")
+        return n, len(des)
 
     def add_redirects(self, pairs: Sequence[tuple[str, str]]) -> None:
         rows = [{"id": a, "target": b} for a, b in pairs]
@@ -225,6 +247,9 @@ class Neo4jStore:
                 rows += self._read(f"UNWIND $ids AS i MATCH (e:Entity {{id: i}}) RETURN {ENTITY_RETURN}",
                                    {"ids": chunk}, doing="reading entities")
         return [R.entity_from_row(r) for r in rows]
+    def redirects(self) -> dict[str, str]:
+        """Every merged-away id and the id it now redirects to."""
+        return {r[0]: r[1] for r in self._read("MATCH (r:Redirect) RETURN r.id, r.target", doing="reading redirects")}
 
     def resolve_id(self, entity_id: str) -> str | None:
         rows = self._read("OPTIONAL MATCH (e:Entity {id: $id}) OPTIONAL MATCH (r:Redirect {id: $id}) "
@@ -319,7 +344,7 @@ class Neo4jStore:
 
     def ownership_frame(self) -> pl.DataFrame:
         frames = []
-        for rtype in ("ownership", "control"):
+        for rtype in ("ownership", "control", "interest"):
             label = rel_type(RELATION_LABELS[rtype])
             # the columns follow the frame schema in rows.py, whatever it grows to
             special = {"source": "a.id", "target": "b.id", "type": "$rtype"}

@@ -15,14 +15,16 @@ if TYPE_CHECKING:
     from .store import Subgraph
 
 REL_FIELDS = ("id", "share", "share_min", "share_max", "start_date", "end_date", "ended", "basis",
-              "joint_group", "role", "note", "sources", "share_min_exclusive")
+              "joint_group", "role", "note", "sources", "share_min_exclusive", "record_id", "asserted_from",
+              "asserted_until")
 REL_RETURN = ", ".join(f"r.{f}" for f in REL_FIELDS)
 
 OWNERSHIP_SCHEMA = {"id": pl.Utf8, "source": pl.Utf8, "target": pl.Utf8, "type": pl.Utf8,
                     "share": pl.Float64, "share_min": pl.Float64, "share_max": pl.Float64,
                     "start_date": pl.Utf8, "end_date": pl.Utf8, "ended": pl.Boolean, "basis": pl.Utf8,
                     "joint_group": pl.Utf8, "note": pl.Utf8, "sources": pl.List(pl.Utf8),
-                    "role": pl.Utf8, "share_min_exclusive": pl.Boolean}
+                    "role": pl.Utf8, "share_min_exclusive": pl.Boolean, "record_id": pl.Utf8,
+                    "asserted_from": pl.Utf8, "asserted_until": pl.Utf8}
 DESIGNATION_SCHEMA = {"id": pl.Utf8, "entity_id": pl.Utf8, "authority": pl.Utf8, "program": pl.Utf8,
                       "start_date": pl.Utf8, "end_date": pl.Utf8, "sources": pl.List(pl.Utf8),
                       "list_version": pl.Utf8, "list_published": pl.Utf8}
@@ -76,7 +78,8 @@ def relation_row(r: Relation) -> dict:
             "share_max": r.share_max, "start_date": r.start_date, "end_date": r.end_date,
             "ended": bool(r.ended), "basis": r.basis, "joint_group": r.joint_group, "role": r.role,
             "note": r.note, "sources": [s.to_json() for s in r.sources],
-            "share_min_exclusive": bool(r.share_min_exclusive)}
+            "share_min_exclusive": bool(r.share_min_exclusive), "record_id": r.record_id,
+            "asserted_from": r.asserted_from, "asserted_until": r.asserted_until}
 
 
 def designation_row(d: Designation) -> dict:
@@ -112,6 +115,17 @@ def list_version_view(row: list) -> dict:
     d["authorities"] = list(d["authorities"] or [])
     d["records"] = int(d["records"] or 0)
     return d
+
+
+def from_dataset(sources: list[str] | None, dataset: str) -> bool:
+    """Whether stored sources (JSON strings) include one of `dataset`."""
+    return any(Source.from_json(s).dataset == dataset for s in sources or [])
+
+
+def withdrawn_designation(did: str, note: str | None, day: str) -> dict:
+    """The update that ends a designation missing from a newer snapshot of its list."""
+    said = f"not in the list's snapshot of {day}: end date inferred"
+    return {"id": did, "end_date": day, "note": f"{note}; {said}" if note else said}
 
 
 def _source_dict(raw: str) -> dict:
@@ -247,5 +261,6 @@ def moved_relations(rows_by_direction, drop_id: str, keep_id: str) -> tuple[list
                 start_date=vals["start_date"], end_date=vals["end_date"], ended=bool(vals["ended"]),
                 basis=vals["basis"], joint_group=vals["joint_group"], role=vals["role"], note=vals["note"],
                 sources=[Source.from_json(s) for s in vals["sources"] or []], key=vals["id"],
-                share_min_exclusive=bool(vals.get("share_min_exclusive"))))
+                share_min_exclusive=bool(vals.get("share_min_exclusive")), record_id=vals.get("record_id"),
+                asserted_from=vals.get("asserted_from"), asserted_until=vals.get("asserted_until")))
     return old_rels, new_rels

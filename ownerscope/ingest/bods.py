@@ -8,11 +8,19 @@ becomes model records, each with the line where the statement starts:
 - relationship statements -> one Relation per interest, `source` = interested party, `target` = subject,
   `key` = the relationship record id (so two records never collapse into one edge):
   shareholding -> ownership; voting rights, board appointment, other influence, trusts, contracts ...
-  -> control with a `basis`; board member / chair -> directorship; nominee / nominator -> linked.
+  -> control with a `basis`; board member / chair -> directorship; nominee / nominator -> linked; an
+  interest without a type (or unknown / unpublished) -> `interest`: the source says only that some
+  interest exists, so the engine lets it make an entity `possible`, never `derived`.
   Exact shares go to `share`, ranges to `share_min` / `share_max` (an exclusive bound is said in `note`).
   Indirect interests keep `role` "indirect" and name their component records in `note`: they restate a
   chain that is usually also present edge by edge, so an engine must not add them on top of that chain.
   An unspecified interested party (`{"reason": ...}`) becomes an `unknown` entity of its own.
+- history: every published version of a relationship record is a relation of its own (keyed by its
+  statementId) carrying `record_id` (0.4 recordId; in 0.2 / 0.3 the first statement of its
+  replacesStatements chain) and `asserted_from` (the statement date with its time; for a closure, the
+  interests' end date when that is earlier). The exposure engine counts, on each date, the version in
+  force then; a closed record's last version is ended. Entity and person statements that replace
+  others update the entity of the chain's first statement.
 - joint holdings: BODS 0.4 models them as an `arrangement` entity holding the shares, owned by the
   joint holders; ownership edges into such an arrangement get `joint_group` = the arrangement's record
   id, so the exposure engine treats each holder as holding the combined interest (nominations and trusts
@@ -70,12 +78,62 @@ INTERESTS: dict[str, tuple[str, str | None, str | None]] = {
     "nominator": ("linked", None, "nominator"),
     "othersocialstakeholder": ("linked", None, "other social stakeholder"),
 }
-UNSPECIFIED = ("control", "unspecified_interest", None)  # unknownInterest, unpublishedInterest, no type
+# unknownInterest, unpublishedInterest, no type: the source says only that some interest exists
+UNSPECIFIED = ("interest", "unspecified_interest", None)
 _NORM = re.compile(r"[^a-z]")
 
 
 class StatementError(ValueError):
     pass
+
+
+class History:
+    """What one file says about record history so far.
+
+    - `roots`: 0.2 / 0.3 statement id -> the first statement of its `replacesStatements` chain, which
+      names the record (entities keep that id, so a replacing statement updates the same entity).
+    - `latest`: record id -> the latest version date seen, so that a closure dated back to an interest's
+      end date is never ordered before a version already published."""
+
+    def __init__(self):
+        self.roots: dict[str, str] = {}
+        self.latest: dict[str, str] = {}
+        self.series: dict[str, tuple[str, str]] = {}  # 0.4 record id -> (last status, last statement date)
+
+    def check_series(self, rid: str, status: str, when: str | None) -> None:
+        """The BODS 0.4 rules for a record's statement series in one publication: one `new` first, dates
+        in order, nothing after `closed`. A statement that breaks them is refused (quarantined)."""
+        prev = self.series.get(rid)
+        if prev is not None:
+            last, last_when = prev
+            if last == "closed":
+                raise StatementError(f"record {rid} was closed on {last_when}: no statement may follow")
+            if status == "new":
+                raise StatementError(f"a second 'new' statement for record {rid}")
+            if when and last_when and when < last_when:
+                raise StatementError(f"statementDate {when} is before the record's previous statement "
+                                     f"({last_when})")
+        self.series[rid] = (status or "updated", when or (prev[1] if prev else ""))
+
+    def root(self, sid: str) -> str:
+        return self.roots.get(sid, sid)
+
+    def replaces(self, sid: str, replaced) -> str:
+        ids = [_str(x) for x in replaced or [] if _str(x)] if isinstance(replaced, list) else []
+        if not ids:
+            return self.root(sid)
+        root = self.root(ids[0])
+        for x in [sid, *ids]:
+            self.roots[x] = root
+        return root
+
+    def version(self, record: str, when: str | None) -> str | None:
+        before = self.latest.get(record)
+        if when and before and when < before:
+            when = before
+        if when:
+            self.latest[record] = when
+        return when
 
 
 # ---------------------------------------------------------------------------------------------- adapter
@@ -107,6 +165,7 @@ def estimate(paths: list[Path]) -> int:
 def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]:
     file = str(path)
     arrangements: set[str] = set()  # record ids of joint-holding arrangements seen so far
+    history = History()
     for line, st in iter_json(path):
         if isinstance(st, JsonProblem):
             yield Rejected(file, line, st.reason)
@@ -116,7 +175,7 @@ def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]
                                        f"(the statement starting at line {line})", st)
             continue
         try:
-            records = list(_statement(st, dataset, arrangements))
+            records = list(_statement(st, dataset, arrangements, history))
         except StatementError as e:
             yield Rejected(file, line, f"{e} (the statement starting at line {line})", st)
             continue
@@ -195,22 +254,48 @@ def _country(*candidates) -> str | None:
     return None
 
 
+def _codes(items) -> list[str]:
+    """Lower-case country codes of BODS country objects (nationalities)."""
+    return list(dict.fromkeys(_str(c.get("code")).lower() for c in items or []
+                              if isinstance(c, dict) and _str(c.get("code"))))
+
+
+def _addresses(items) -> list[str]:
+    out = []
+    for a in items or []:
+        if isinstance(a, dict) and _str(a.get("address")):
+            country = a.get("country")
+            country = _str(country.get("name") or country.get("code")) if isinstance(country, dict) else _str(country)
+            out.append(", ".join(x for x in (_str(a.get("address")), _str(a.get("postCode")), country) if x))
+    return list(dict.fromkeys(out))
+
+
 def _notes(*parts) -> str | None:
     text = "; ".join(p for p in parts if p)
     return text or None
 
 
 # ------------------------------------------------------------------------------------------ statements
-def _statement(st: dict, dataset: str, arrangements: set[str]):
+def _stamp(value) -> str | None:
+    """A statement date as an ordering key: the ISO date, with its time of day when given
+    (several versions of a record can be published on one day)."""
+    day = _date(value, "statementDate")
+    if day is None or not isinstance(value, str) or "T" not in value:
+        return day
+    time = re.match(r"\d{2}:\d{2}(:\d{2})?", value.split("T", 1)[1])
+    return f"{day}T{time.group(0)}" if time else day
+
+
+def _statement(st: dict, dataset: str, arrangements: set[str], history: History):
     if "recordType" in st or "recordDetails" in st:
-        return _v04(st, dataset, arrangements)
+        return _v04(st, dataset, arrangements, history)
     kind = _str(st.get("statementType"))
     if kind in ("entityStatement", "personStatement", "ownershipOrControlStatement"):
-        return _v02(st, kind, dataset, arrangements)
+        return _v02(st, kind, dataset, arrangements, history)
     raise StatementError("not a BODS statement (no recordType and no statementType)")
 
 
-def _v04(st: dict, dataset: str, arrangements: set[str]):
+def _v04(st: dict, dataset: str, arrangements: set[str], history: History):
     rid = _str(st.get("recordId"))
     if not rid:
         raise StatementError("missing recordId")
@@ -219,7 +304,9 @@ def _v04(st: dict, dataset: str, arrangements: set[str]):
     if not isinstance(details, dict):
         raise StatementError("missing recordDetails")
     stated = _date(st.get("statementDate"), "statementDate")
-    closed = _str(st.get("recordStatus")) == "closed"
+    status = _str(st.get("recordStatus"))
+    closed = status == "closed"
+    history.check_series(rid, status, _stamp(st.get("statementDate")))
     sources = _source(st, dataset)
     if rtype == "entity":
         et = details.get("entityType") or {}
@@ -233,15 +320,17 @@ def _v04(st: dict, dataset: str, arrangements: set[str]):
         party = details.get("interestedParty")
         if isinstance(subject, dict):
             raise StatementError("the subject is unspecified: nothing to attach the interests to")
+        version = Version(_str(st.get("statementId")) or rid, rid, _stamp(st.get("statementDate")), history)
         return _relationship(rid, _str(subject), party, details.get("interests"), details.get("componentRecords"),
-                             closed, stated, sources, arrangements)
+                             closed, stated, sources, arrangements, version)
     raise StatementError(f"unknown recordType {rtype!r} (expected entity, person or relationship)")
 
 
-def _v02(st: dict, kind: str, dataset: str, arrangements: set[str]):
+def _v02(st: dict, kind: str, dataset: str, arrangements: set[str], history: History):
     sid = _str(st.get("statementID"))
     if not sid:
         raise StatementError("missing statementID")
+    root = history.replaces(sid, st.get("replacesStatements"))
     stated = _date(st.get("statementDate"), "statementDate")
     sources = _source(st, dataset)
     if kind == "entityStatement":
@@ -251,20 +340,22 @@ def _v02(st: dict, kind: str, dataset: str, arrangements: set[str]):
             et, subtype = et.get("type"), _str(et.get("subtype"))
         details = dict(st)
         details.setdefault("jurisdiction", st.get("incorporatedInJurisdiction"))
-        return [_entity(sid, _str(et), subtype, details, False, stated, sources, arrangements)]
+        return [_entity(root, _str(et), subtype, details, False, stated, sources, arrangements)]
     if kind == "personStatement":
-        return [_person(sid, st, False, stated, sources)]
+        return [_person(root, st, False, stated, sources)]
     subject = st.get("subject") or {}
     subject = _str(subject.get("describedByEntityStatement")) if isinstance(subject, dict) else _str(subject)
+    subject = history.root(subject) if subject else subject
     party = st.get("interestedParty") or {}
     if isinstance(party, dict):
         ref = _str(party.get("describedByPersonStatement")) or _str(party.get("describedByEntityStatement"))
-        party = ref or party.get("unspecified") or party
+        party = history.root(ref) if ref else (party.get("unspecified") or party)
     interests = st.get("interests")
     for i in interests or []:
         if isinstance(i, dict) and "interestLevel" in i:
             i.setdefault("directOrIndirect", i["interestLevel"])
-    return _relationship(sid, subject, party, interests, None, False, stated, sources, arrangements)
+    version = Version(sid, root, _stamp(st.get("statementDate")), history)
+    return _relationship(sid, subject, party, interests, None, False, stated, sources, arrangements, version)
 
 
 def _entity(rid, etype, subtype, d, closed, stated, sources, arrangements) -> Entity:
@@ -288,7 +379,7 @@ def _entity(rid, etype, subtype, d, closed, stated, sources, arrangements) -> En
     return Entity(
         id=rid, type=kind, name=name, aliases=aliases,
         country=_country(d.get("jurisdiction"), *(a.get("country") for a in addresses[:1])),
-        identifiers=_identifiers(d.get("identifiers")),
+        identifiers=_identifiers(d.get("identifiers")), addresses=_addresses(addresses),
         notes=_notes(kind_note, _unspecified(unspecified),
                      "publicly listed" if isinstance(listing, dict) and listing.get("hasPublicListing") else "",
                      f"dissolved {d['dissolutionDate']}" if _str(d.get("dissolutionDate")) else "",
@@ -327,7 +418,8 @@ def _person(rid, d, closed, stated, sources) -> Entity:
     return Entity(
         id=rid, type=kind, name=names[0], aliases=list(dict.fromkeys(n for n in names[1:] if n != names[0])),
         country=_country(d.get("nationalities"), d.get("taxResidencies")),
-        identifiers=_identifiers(d.get("identifiers")),
+        identifiers=_identifiers(d.get("identifiers")), birth_dates=[birth] if birth else [],
+        nationalities=_codes(d.get("nationalities")), addresses=_addresses(d.get("addresses")),
         notes=_notes(_unspecified(d.get("unspecifiedPersonDetails")), f"born {birth}" if birth else "", pep_note,
                      f"died {d['deathDate']}" if _str(d.get("deathDate")) else "",
                      "record closed" if closed else "", f"statement date {stated}" if stated else ""),
@@ -373,7 +465,26 @@ def share_of(share) -> tuple[float | None, float | None, float | None, str]:
     return exact, lo, hi, ("share " + " and ".join(notes)) if notes else ""
 
 
-def _relationship(rid, subject, party, interests, components, closed, stated, sources, arrangements):
+class Version:
+    """One published version of a relationship record: its statement id (the relations' key, so every
+    version is a relation of its own), the record id and the version's date."""
+
+    def __init__(self, statement: str, record: str, when: str | None, history: History):
+        self.statement, self.record, self.when, self.history = statement, record, when, history
+
+    def asserted_from(self, interests: list, closed: bool) -> str | None:
+        """From when this version describes the record: its statement date; for a closure, the earliest
+        end date it gives its interests when that is earlier (never before a version already seen)."""
+        when = self.when
+        if closed:
+            ends = [e for e in (_date(i.get("endDate"), "endDate") for i in interests if isinstance(i, dict)) if e]
+            if ends and (when is None or date_floor(min(ends, key=date_floor)) < when[:10]):
+                when = date_floor(min(ends, key=date_floor))
+        return self.history.version(self.record, when)
+
+
+def _relationship(rid, subject, party, interests, components, closed, stated, sources, arrangements,
+                  version: Version):
     if not subject:
         raise StatementError("relationship has no subject")
     out: list = []
@@ -394,9 +505,13 @@ def _relationship(rid, subject, party, interests, components, closed, stated, so
         interests = [{}]  # a relationship with its interests not stated: one unspecified interest
     comp = [str(c) for c in components or [] if c]
     seen: set[str] = set()
+    asserted = version.asserted_from(interests, closed)
     for n, it in enumerate(interests):
         try:
-            out.append(_interest(rid, n, subject, party, it, comp, closed, stated, sources, arrangements, seen))
+            rel = _interest(version.statement, n, subject, party, it, comp, closed, stated, sources,
+                            arrangements, seen)
+            rel.record_id, rel.asserted_from = version.record, asserted
+            out.append(rel)
         except StatementError as e:
             out.append(StatementError(f"interest {n + 1}: {e}"))
     return out

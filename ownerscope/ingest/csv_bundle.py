@@ -198,12 +198,22 @@ def _relation(v: dict, dataset: str, where: str) -> Relation:
     start, end = _date(v, "start_date"), _date(v, "end_date")
     if start and end and date_floor(end) < date_floor(start):
         raise RowError(f"end_date {end} is before start_date {start}")
+    # relation identity: the source's own record id, else the share class (two classes are two stakes)
+    record = v.get("record_id") or None
+    share_class = v.get("share_class") or None
+    key = record or (f"class:{share_class}" if share_class else None)
+    if record and v.get("asserted_from"):
+        key = f"{record}@{v['asserted_from']}"  # each version of a record is a relation of its own
+    note = v.get("note") or None
+    if share_class:
+        note = "; ".join(x for x in (f"share class {share_class}", note) if x)
     return Relation(source_id=src, target_id=dst, type=rtype, share=share, share_min=lo, share_max=hi,
                     start_date=start, end_date=end, ended=_bool(v, "ended") or bool(end),
                     basis=v.get("basis") or None, joint_group=v.get("joint_group") or None,
-                    role=v.get("role") or None, note=v.get("note") or None,
-                    sources=_source(dataset, where, v.get("source_url")),
-                    share_min_exclusive=_bool(v, "share_min_exclusive"))
+                    role=v.get("role") or None, note=note,
+                    sources=_source(dataset, record or where, v.get("source_url")),
+                    share_min_exclusive=_bool(v, "share_min_exclusive"), key=key, record_id=record,
+                    asserted_from=_date(v, "asserted_from"))
 
 
 def _designation(v: dict, dataset: str, where: str) -> Designation:

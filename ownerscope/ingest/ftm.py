@@ -1,22 +1,33 @@
 """FollowTheMoney JSON lines, as OpenSanctions publishes them (`entities.ftm.json`).
 
-One JSON object a line. Person / Company / Organization / LegalEntity / PublicBody / Vessel / Airplane become
-entities; Ownership, Directorship, Family, Associate, Control and the other interval links become relations
-(the FtM id of the link is the relation's `key`); Sanction becomes a designation whose authority is the
-listing jurisdiction's lower-case code. Address, Passport and other schemata are skipped with a reason.
-Every record keeps its FtM id as the source record id, one source per OpenSanctions dataset, and each
-`referent` (the ids the entity had in the lists it was merged from, e.g. `ofac-45937`) as an extra source.
+One JSON object a line, read through the followthemoney model: the schema (with its inheritance) decides
+what a record is, and each property is read by its FtM type, as leniently as FollowTheMoney itself reads
+it (a plain string where a list is expected is one value; countries given as names become codes).
+- Person / Company / Organization / LegalEntity / PublicBody / Vessel / Airplane / Position become
+  entities, with dates of birth, nationalities and addresses;
+- Ownership, Directorship, Family, Associate, Control and the other interval links become relations (the
+  FtM id of the link is the relation's `key`); Payment becomes a dated `linked` relation payer ->
+  beneficiary with its amount; Occupancy becomes a `linked` relation holder -> position (a PEP role, with
+  its dates);
+- Sanction becomes a designation whose authority is the listing jurisdiction's lower-case code, with its
+  start and end dates;
+- Address, Identification and Passport records become attributes (addresses, identifiers) of the entity
+  they belong to, applied at the end of the file as an update of that entity.
+Other schemata are skipped with a reason. Every record keeps its FtM id as the source record id, one
+source per OpenSanctions dataset, and each `referent` (the ids the entity had in the lists it was merged
+from, e.g. `ofac-45937`) as an extra source.
 """
 
 from __future__ import annotations
 
 import gzip
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
 import orjson
-from followthemoney import model
+from followthemoney import model, registry
 
 from ..dates import date_floor, parse_date
 from ..errors import InputError
@@ -25,12 +36,14 @@ from ..urls import url_problem
 from . import identifiers as ids
 from .jsonstream import TOO_DEEP, nesting_problem
 from .records import SHAPE_ERRORS, Parsed, Rejected, Skipped, count_newlines, shape_error
+from .countries import country_code
+from .records import Parsed, Rejected, Skipped, count_newlines
 from .registry import Adapter, register
 
 # FtM schema -> model entity type, most specific first (checked with Schema.is_a)
 ENTITY_SCHEMATA = (("Vessel", "vessel"), ("Airplane", "airplane"), ("Person", "person"),
                    ("PublicBody", "public_body"), ("Company", "company"), ("Organization", "organization"),
-                   ("LegalEntity", "legal_entity"))
+                   ("LegalEntity", "legal_entity"), ("Position", "public_body"))
 # FtM link schema -> (model relation type, how the role is labelled)
 LINK_SCHEMATA = {"Ownership": "ownership", "Control": "control", "Directorship": "directorship",
                  "Family": "family", "Associate": "associate", "UnknownLink": "linked",
@@ -42,6 +55,9 @@ ID_PROPS = {"innCode": "ru-inn", "ogrnCode": "ru-ogrn", "leiCode": "lei", "imoNu
             "isinCode": "isin", "permId": "permid", "mmsi": "mmsi", "vatCode": "{cc}-vat",
             "registrationNumber": "{cc}-registration", "taxNumber": "{cc}-tax",
             "icaoCode": "icao", "serialNumber": "serial"}
+# identity documents (Identification, Passport) -> identifier scheme by the document's type
+DOC_SCHEMES = {"passport": "passport", "national id": "national-id", "national identification": "national-id",
+               "id card": "national-id", "identity card": "national-id"}
 NAME_PROPS = ("name", "alias", "weakAlias", "previousName")
 COUNTRY_PROPS = ("jurisdiction", "country", "mainCountry", "nationality", "citizenship", "flag")
 
@@ -144,8 +160,34 @@ def read(paths: list[Path], dataset: str) -> Iterator[Parsed | Rejected | Skippe
         yield from read_file(path, dataset)
 
 
+class _Attributes:
+    """Address, Identification and Passport records of one file, applied to their entities at its end
+    (they may come before or after the entity they belong to)."""
+
+    def __init__(self):
+        self.seen: set[str] = set()  # entity ids of this file
+        self.refs: dict[str, list[str]] = {}  # Address id -> entities that name it (addressEntity)
+        self.rows: list[tuple[str, str, int, str, list[str]]] = []  # (kind, holder or address id, ...)
+
+    def finish(self) -> Iterator[Parsed | Skipped]:
+        for kind, key, fname, line, values in self.rows:
+            if kind == "address":
+                holders = [h for h in self.refs.get(key, []) if h in self.seen]
+                if not holders:
+                    yield Skipped(fname, line, "FtM Address that no entity of this file refers to")
+                    continue
+                for n, h in enumerate(holders):  # the row counts once; further holders are updates
+                    yield Parsed(Entity(id=h, type="", name="", addresses=list(values)), fname, line,
+                                 update=n > 0)
+            elif key in self.seen:
+                yield Parsed(Entity(id=key, type="", name="", identifiers=list(values)), fname, line)
+            else:
+                yield Skipped(fname, line, f"FtM {kind} of an entity not in this file")
+
+
 def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]:
     fname = str(path)
+    attrs = _Attributes()
     with _open(path) as fh:
         for line_no, raw in enumerate(fh, start=1):
             if not raw.strip():
@@ -161,11 +203,50 @@ def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]
                 yield Rejected(fname, line_no, deep.reason, raw[:500].decode("utf-8", "replace"))
                 continue
             try:
-                yield from _convert(obj, fname, line_no, dataset)
+                yield from _convert(obj, fname, line_no, dataset, attrs)
             except _Bad as e:
                 yield Rejected(fname, line_no, str(e), obj)
             except SHAPE_ERRORS as e:
                 yield Rejected(fname, line_no, shape_error(e), obj)
+    yield from attrs.finish()
+
+
+@lru_cache(maxsize=256)
+def _schema_props(schema) -> dict[str, bool]:
+    """Property name -> whether it holds countries, for every property of a schema (inherited too)."""
+    return {name: prop.type == registry.country for name, prop in schema.properties.items()}
+
+
+def _props(schema, raw: dict, eid: str) -> dict[str, list[str]]:
+    """The record's properties by FtM type, as leniently as FollowTheMoney reads them: a scalar is one
+    value, a list its values; properties the schema does not have are left out (as FtM does); country
+    values become lower-case codes (a name such as "Lebanon" is cleaned), other values stay as given."""
+    table = _schema_props(schema)
+    out: dict[str, list[str]] = {}
+    for name, values in raw.items():
+        is_country = table.get(name)
+        if is_country is None:
+            continue
+        if type(values) is not list:
+            values = [values]
+        vals = []
+        for v in values:
+            if type(v) is not str:
+                if isinstance(v, (int, float)) and not isinstance(v, bool):
+                    v = str(v)
+                else:
+                    continue
+            v = v.strip()
+            if not v:
+                continue
+            if is_country:
+                v = country_code(v)
+                if v is None:
+                    continue
+            vals.append(v)
+        if vals:
+            out[name] = vals
+    return out
 
 
 def _first(props: dict, *names: str) -> str | None:
@@ -176,10 +257,10 @@ def _first(props: dict, *names: str) -> str | None:
 
 
 def _all(props: dict, name: str) -> list[str]:
-    vals = props.get(name) or []
-    if not isinstance(vals, list):
-        raise _Bad(f"property {name!r} must be a list of values")
-    return [v.strip() for v in vals if isinstance(v, str) and v.strip()]
+    v = props.get(name)
+    if v is None or v == "":
+        return []
+    return [v] if isinstance(v, str) else list(v)  # a plain string is one value, as FtM reads it
 
 
 def _date(props: dict, *names: str, earliest: bool = True) -> str | None:
@@ -188,8 +269,11 @@ def _date(props: dict, *names: str, earliest: bool = True) -> str | None:
         for v in _all(props, n):
             try:
                 vals.append(parse_date(v))
-            except ValueError as e:
-                raise _Bad(f"{n}: {e}") from None
+            except ValueError:
+                cleaned = registry.date.clean(v)  # FtM's own reading of a date ("2020-01-01 00:00" ...)
+                if not cleaned:
+                    raise _Bad(f"{n}: not a date: {v!r}") from None
+                vals.append(parse_date(cleaned[:10]))
     vals = [v for v in vals if v]
     if not vals:
         return None
@@ -212,7 +296,7 @@ def _sources(obj: dict, dataset: str, eid: str) -> list[Source]:
     return out
 
 
-def _convert(obj: dict, fname: str, line: int, dataset: str) -> Iterator[Parsed | Skipped]:
+def _convert(obj: dict, fname: str, line: int, dataset: str, attrs: _Attributes) -> Iterator[Parsed | Skipped]:
     if not isinstance(obj, dict):
         raise _Bad("a line must hold one JSON object")
     eid = obj.get("id")
@@ -225,20 +309,97 @@ def _convert(obj: dict, fname: str, line: int, dataset: str) -> Iterator[Parsed 
     schema = model.get(schema_name)
     if schema is None:
         raise _Bad(f"{eid}: unknown FollowTheMoney schema {schema_name!r}")
-    props = obj.get("properties") or {}
-    if not isinstance(props, dict):
+    raw = obj.get("properties") or {}
+    if not isinstance(raw, dict):
         raise _Bad(f"{eid}: properties must be an object")
+    props = _props(schema, raw, eid)
     if schema.name == "Sanction":
         yield Parsed(_designation(obj, props, eid, dataset), fname, line)
         return
     if schema.name in LINK_SCHEMATA:
         yield Parsed(_relation(obj, schema, props, eid, dataset), fname, line)
         return
+    if schema.name == "Payment":
+        yield Parsed(_payment(obj, props, eid, dataset), fname, line)
+        return
+    if schema.name == "Occupancy":
+        yield Parsed(_occupancy(obj, props, eid, dataset), fname, line)
+        return
+    if schema.is_a("Address"):
+        text = _first(props, "full")
+        if not text:
+            parts = [v for p in ("street", "street2", "postOfficeBox", "city", "postalCode", "region", "state",
+                                 "country") for v in _all(props, p)]
+            text = ", ".join(v.upper() if len(v) == 2 and v.isalpha() else v for v in parts)
+        if not text:
+            raise _Bad(f"{eid}: Address without text")
+        attrs.rows.append(("address", eid, fname, line, [text]))
+        return
+    if schema.is_a("Identification"):
+        holder = _first(props, "holder")
+        if not holder:
+            raise _Bad(f"{eid}: {schema.name} without holder")
+        idents = _documents(schema, props)
+        if not idents:
+            yield Skipped(fname, line, f"FtM {schema.name} with no number (nothing to keep)")
+            return
+        attrs.rows.append((schema.name, holder, fname, line, idents))
+        return
     for name, etype in ENTITY_SCHEMATA:
         if schema.is_a(name):
-            yield Parsed(_entity(obj, props, eid, etype, dataset), fname, line)
+            ent = _entity(obj, props, eid, etype, dataset)
+            if schema.name == "Position":
+                ent.notes = "; ".join(x for x in ("FtM Position (a public office)", ent.notes) if x)
+            attrs.seen.add(eid)
+            for aid in _all(props, "addressEntity"):
+                attrs.refs.setdefault(aid, []).append(eid)
+            yield Parsed(ent, fname, line)
             return
     yield Skipped(fname, line, f"FtM {schema.name} records are not loaded")
+
+
+def _documents(schema, props: dict) -> list[str]:
+    """Identifiers from an Identification / Passport record: passport or national-id numbers, with the
+    issuing country in the scheme when the record gives it."""
+    cc = _first(props, "country")
+    kind = "passport" if schema.is_a("Passport") else DOC_SCHEMES.get((_first(props, "type") or "").lower(),
+                                                                       "national-id")
+    scheme = f"{cc}-{kind}" if cc else kind
+    out = [ids.make(scheme, n) for n in _all(props, "number") + _all(props, "passportNumber")]
+    return list(dict.fromkeys(i for i in out if i))
+
+
+def _amount(props: dict) -> str:
+    amount, cur = _first(props, "amount"), _first(props, "currency")
+    parts = [f"amount {amount}{' ' + cur.upper() if cur else ''}" if amount else "",
+             f"({_first(props, 'amountUsd')} USD)" if _first(props, "amountUsd") and (cur or "").lower() != "usd"
+             else "", _first(props, "purpose") or "", _first(props, "programme") or ""]
+    return "; ".join(p for p in parts if p)
+
+
+def _payment(obj: dict, props: dict, rid: str, dataset: str) -> Relation:
+    src, dst = _first(props, "payer"), _first(props, "beneficiary")
+    if not src or not dst:
+        raise _Bad(f"{rid}: Payment without {'payer' if not src else 'beneficiary'}")
+    start = _date(props, "startDate", "date")
+    end = _date(props, "endDate", earliest=False)
+    return Relation(source_id=src, target_id=dst, type="linked", role="payment", start_date=start,
+                    end_date=end, note=_amount(props) or None, sources=_sources(obj, dataset, rid), key=rid)
+
+
+def _occupancy(obj: dict, props: dict, rid: str, dataset: str) -> Relation:
+    holder, post = _first(props, "holder"), _first(props, "post")
+    if not holder or not post:
+        raise _Bad(f"{rid}: Occupancy without {'holder' if not holder else 'post'}")
+    start = _date(props, "startDate", "periodStart", "date")
+    end = _date(props, "endDate", "periodEnd", earliest=False)
+    if start and end and date_floor(end) < date_floor(start):
+        raise _Bad(f"{rid}: endDate {end} is before startDate {start}")
+    status = (_first(props, "status") or "").lower()
+    return Relation(source_id=holder, target_id=post, type="linked", role="occupancy (holds the position)",
+                    start_date=start, end_date=end, ended=bool(end) or status in ("ended", "former"),
+                    note="; ".join(x for x in (status, _first(props, "constituency") or "") if x) or None,
+                    sources=_sources(obj, dataset, rid), key=rid)
 
 
 def _entity(obj: dict, props: dict, eid: str, etype: str, dataset: str) -> Entity:
@@ -266,9 +427,27 @@ def _entity(obj: dict, props: dict, eid: str, etype: str, dataset: str) -> Entit
             ident = ids.make(scheme_v, v)
             if ident:
                 idents.append(ident)
+    for prop in ("passportNumber", "idNumber"):
+        scheme = "passport" if prop == "passportNumber" else "national-id"
+        cc_doc = _first(props, "nationality", "citizenship", "country")
+        for v in _all(props, prop):
+            ident = ids.make(f"{cc_doc}-{scheme}" if cc_doc else scheme, v)
+            if ident:
+                idents.append(ident)
+    births = []
+    for v in _all(props, "birthDate"):
+        try:
+            births.append(parse_date(v) or "")
+        except ValueError:
+            cleaned = registry.date.clean(v)
+            if cleaned:
+                births.append(cleaned[:10])
     notes = "; ".join(_all(props, "notes"))[:1000] or None
-    return Entity(id=eid, type=etype, name=name, aliases=aliases, country=country.lower() if country else None,
-                  identifiers=list(dict.fromkeys(idents)), notes=notes, sources=_sources(obj, dataset, eid))
+    return Entity(id=eid, type=etype, name=name, aliases=aliases, country=country,
+                  identifiers=list(dict.fromkeys(idents)), notes=notes, sources=_sources(obj, dataset, eid),
+                  birth_dates=list(dict.fromkeys(b for b in births if b)),
+                  nationalities=list(dict.fromkeys(_all(props, "nationality") + _all(props, "citizenship"))),
+                  addresses=list(dict.fromkeys(_all(props, "address"))))
 
 
 def _relation(obj: dict, schema, props: dict, rid: str, dataset: str) -> Relation:

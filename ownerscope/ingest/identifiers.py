@@ -68,9 +68,35 @@ def make(scheme: str, value: str | None) -> str | None:
     return out or None
 
 
+def _checkers() -> dict:
+    from stdnum import bic, imo, isin, lei
+    from stdnum.ru import inn, ogrn
+
+    return {"ru-inn": inn, "ru-ogrn": ogrn, "lei": lei, "imo": imo, "isin": isin, "swift": bic}
+
+
+_CHECK: dict | None = None
+
+
+@lru_cache(maxsize=100_000)
+def valid(ident: str) -> bool | None:
+    """Whether a canonical identifier passes its scheme's checksum (python-stdnum): True / False, or None
+    for a scheme without one (passport and national id numbers, registration numbers ...)."""
+    global _CHECK
+    if _CHECK is None:
+        _CHECK = _checkers()
+    scheme, _, value = ident.partition(":")
+    mod = _CHECK.get(scheme)
+    if mod is None:
+        return None
+    return bool(mod.is_valid(value))
+
+
 def matchable(ident: str) -> bool:
-    """Whether an identifier is specific enough to merge two entities on it."""
+    """Whether an identifier is specific enough to merge two entities on it: not a shared code (KPP and
+    the like), long enough, and not failing its checksum where the scheme has one (an invalid number is
+    kept on the entity as the source gave it, but it is no evidence of identity)."""
     scheme, _, value = ident.partition(":")
     if scheme in NOT_UNIQUE or len(value) < 4:
         return False
-    return True
+    return valid(ident) is not False

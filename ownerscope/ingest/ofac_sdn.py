@@ -18,6 +18,7 @@ from typing import Iterator
 
 from followthemoney import registry
 
+from ..dates import parse_date
 from ..errors import InputError
 from ..graph.model import Designation, Entity, Relation, Source
 from ..text import norm
@@ -53,6 +54,8 @@ _LABELS = sorted(ID_LABELS, key=len, reverse=True)
 _COUNTRY_TAIL = re.compile(r"^([^()]*?)\s*\(([^()]*)\)")
 _AKA = re.compile(r"^(?:a|f|n)\.k\.a\.,?\s*(.+)$", re.IGNORECASE)
 _LINKED = re.compile(r"^Linked To:\s*(.+?)\.?$", re.IGNORECASE)
+_DOB = re.compile(r"^(?:alt\.\s+)?DOB\s+(?:(\d{1,2})\s+)?(?:([A-Z][a-z]{2})\s+)?(\d{4})$")
+_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), start=1)}
 _NATIONALITY = re.compile(r"^(?:nationality|citizen)\s+(.+?)\.?$", re.IGNORECASE)
 _COMPANY_WORDS = re.compile(
     r"\b(LLC|L\.L\.C|LTD|LIMITED|INC|CORP|CORPORATION|CO|COMPANY|S\.?A|SA DE CV|S\.?A\.?S|S\.?R\.?L|GMBH|AG|"
@@ -179,6 +182,28 @@ def _akas(remarks: str) -> list[str]:
     return out
 
 
+def _addresses(rows: list[list[str]]) -> list[str]:
+    """add.csv rows (ent_num, add_num, address, city/state/postal code, country, remarks) as one line each."""
+    out = [", ".join(x for x in (r[2], r[3], r[4]) if x) for r in rows]
+    return list(dict.fromkeys(a for a in out if a))
+
+
+def _birth_date(part: str) -> str | None:
+    """ "DOB 14 Jul 1961" -> "1961-07-14", "DOB Jul 1961" -> "1961-07", "DOB 1961" -> "1961" (a range such
+    as "DOB 1961 to 1963" is no single date and is left in the remarks)."""
+    m = _DOB.match(part.strip().rstrip("."))
+    if not m:
+        return None
+    day, mon, year = m.groups()
+    if mon and mon not in _MONTHS:
+        return None
+    value = year + (f"-{_MONTHS[mon]:02d}" if mon else "") + (f"-{int(day):02d}" if day and mon else "")
+    try:
+        return parse_date(value)
+    except ValueError:
+        return None
+
+
 def _identifier(part: str) -> tuple[str, str | None] | None:
     """("scheme:value", country) for one remark part such as "Tax ID No. 7704274402 (Russia)"."""
     text = part.strip().rstrip(".").strip()
@@ -237,6 +262,8 @@ def _entry(row: list[str], fname: str, line: int, dataset: str, primary: dict, o
     idents: list[str] = []
     countries: list[str] = []
     nationality = None
+    nationalities: list[str] = []
+    births: list[str] = []
     linked: list[str] = []
     for part in remarks.split(";"):
         part = part.strip()
@@ -247,8 +274,15 @@ def _entry(row: list[str], fname: str, line: int, dataset: str, primary: dict, o
             linked.append(m.group(1).strip())
             continue
         m = _NATIONALITY.match(part)
-        if m and nationality is None:
-            nationality = _country(m.group(1))
+        if m:
+            code = _country(m.group(1))
+            nationality = nationality or code
+            if code:
+                nationalities.append(code)
+            continue
+        born = _birth_date(part)
+        if born:
+            births.append(born)
             continue
         found = _identifier(part)
         if found:
@@ -281,7 +315,8 @@ def _entry(row: list[str], fname: str, line: int, dataset: str, primary: dict, o
     yield Parsed(Entity(id=eid, type=_entity_type(v[2], name), name=name,
                         aliases=[a for a in dict.fromkeys(aliases) if a != name], country=country,
                         identifiers=list(dict.fromkeys(idents)), notes="; ".join(notes) or None,
-                        sources=src), fname, line)
+                        birth_dates=list(dict.fromkeys(births)), nationalities=list(dict.fromkeys(nationalities)),
+                        addresses=_addresses(addresses.get(uid, [])), sources=src), fname, line)
     for prog in programs:
         yield Parsed(Designation(entity_id=eid, authority="us", program=prog, sources=src), fname, line)
     for rel in relations:

@@ -1,6 +1,12 @@
 """Batching, provenance, idempotent upserts, quarantine and progress for every adapter.
 
-Rows read = rows stored + rows quarantined (+ rows skipped on purpose, each with its reason). Entities
+Rows read = records stored + rows merged into a record stored earlier in the run (a later version or a
+restatement of the same record) + rows quarantined + rows skipped on purpose, each with its reason.
+
+Relation identity: a relation's id comes from its source record (or its ends, type, start date, role and
+key). Two rows of one run that give the same id but a different stake (X -> C at 30% and at 25%: two share
+classes, two interests) are two facts: the later one gets its own key (`#2`, `#3` ... in file order, so a
+re-ingest of the same file gives the same ids) and both are stored and counted. Entities
 are flushed before the relations and designations that point at them; a relation or designation whose
 entity is in neither the store nor this run is quarantined with its line, the rest still loads.
 """
@@ -30,6 +36,9 @@ class IngestReport:
     stored: int = 0
     quarantined: int = 0
     skipped: int = 0
+    withdrawn: tuple[int, int] = (0, 0)  # snapshot: (relations, designations) no longer in the source
+    over_100: dict = field(default_factory=dict)  # entity id -> sum (%) of its owners' open stakes, > 100
+    merged: int = 0  # rows that restated (or were a later version of) a record already read in this run
     placeholders: int = 0  # stand-in entities created so links could load (not rows read)
     by_kind: Counter = field(default_factory=Counter)
     skipped_reasons: Counter = field(default_factory=Counter)
@@ -41,18 +50,27 @@ class IngestReport:
 
     @property
     def balanced(self) -> bool:
-        return self.read == self.stored + self.quarantined + self.skipped
+        return self.read == self.stored + self.merged + self.quarantined + self.skipped
 
     def summary(self) -> str:
         kinds = ", ".join(f"{n:,} {k}" for k, n in sorted(self.by_kind.items())) or "nothing"
         rate = self.read / self.seconds if self.seconds > 0 else 0.0
         line = (f"{self.dataset}: read {self.read:,} rows, stored {self.stored:,} ({kinds}), "
                 f"quarantined {self.quarantined:,}")
+        if self.merged:
+            line += f", {self.merged:,} rows merged into a record read earlier (same id)"
         if self.placeholders:
             line += f", {self.placeholders:,} placeholder entities added for links"
         if self.skipped:
             why = "; ".join(f"{n:,} {r}" for r, n in self.skipped_reasons.most_common(4))
             line += f", skipped {self.skipped:,} ({why})"
+        if self.over_100:
+            worst = sorted(self.over_100.items(), key=lambda kv: -kv[1])[:3]
+            line += (f", WARNING: the open ownership stakes in {len(self.over_100):,} entities sum to more "
+                     f"than 100% (data conflict; e.g. {', '.join(f'{k} {v:g}%' for k, v in worst)})")
+        if any(self.withdrawn):
+            line += (f", ended {self.withdrawn[0]:,} relations and {self.withdrawn[1]:,} designations no longer "
+                     f"in this snapshot")
         line += f" in {self.seconds:.1f} s ({rate:,.0f} rows/s)"
         if self.list_version is not None:
             line += f"\nlist version: {self.list_version.words()} (sha256 {self.list_version.sha256[:12]})"
@@ -60,8 +78,11 @@ class IngestReport:
 
     def to_dict(self) -> dict:
         return {"dataset": self.dataset, "read": self.read, "stored": self.stored,
-                "quarantined": self.quarantined, "skipped": self.skipped, "by_kind": dict(self.by_kind),
+                "quarantined": self.quarantined, "skipped": self.skipped, "merged": self.merged,
+                "by_kind": dict(self.by_kind),
                 "placeholders": self.placeholders,
+                "ownership_over_100": dict(self.over_100),
+                "withdrawn": {"relations": self.withdrawn[0], "designations": self.withdrawn[1]},
                 "quarantine_file": str(self.quarantine_path) if self.quarantine_path else None,
                 "seconds": round(self.seconds, 3),
                 "list_version": self.list_version.to_dict() if self.list_version else None}
@@ -113,6 +134,12 @@ class Pipeline:
         self._known: set[str] = set()
         self._pending: list[Parsed] = []  # links whose entity may still come later in the stream
         self._placeholders: dict[str, Parsed] = {}  # stand-ins for the links of the current batch
+        self._seen: set[str] = set()  # ids of the records of this run (to count each once)
+        # merged-away id -> kept id (entity resolution): a refresh of a source keeps its merges
+        self._redirects: dict[str, str] = store.redirects()
+        self._stakes: dict[str, tuple] = {}  # relation id -> the stake it holds (to keep distinct stakes apart)
+        # target -> {record: (version date, minimum share)}: the open stakes of this run, latest version each
+        self._open: dict[str, dict[str, tuple]] = {}
 
     # ------------------------------------------------------------------ intake
     def run(self, items: Iterable[Parsed | Rejected | Skipped]) -> IngestReport:
@@ -123,8 +150,13 @@ class Pipeline:
             self.store.upsert_list_version(lv)
         try:
             for item in items:
+                if isinstance(item, Parsed) and self._redirects and not self._redirect(item.record):
+                    item = Skipped(item.file, item.line, "link between two records merged into one entity")
                 if isinstance(item, Parsed) and item.placeholder:
                     self._placeholders.setdefault(item.record.id, item)
+                    continue
+                if isinstance(item, Parsed) and item.update:
+                    self._entities.append(item)
                     continue
                 self.report.read += 1
                 if isinstance(item, Rejected):
@@ -137,6 +169,9 @@ class Pipeline:
                     if len(self._entities) >= self.batch_size:
                         self._flush_entities()
                 else:
+                    if isinstance(item.record, Relation):
+                        self._distinct(item.record)
+                        self._track_stake(item.record)
                     self._links.append(item)
                     if len(self._links) >= self.batch_size:
                         self._flush_links()
@@ -149,6 +184,7 @@ class Pipeline:
                 lv.authorities = sorted(set(lv.authorities) | self._authorities | ({lv.authority} - {""}))
                 lv.records = self.report.read
                 self.store.upsert_list_version(lv)
+            self._check_sums()
         finally:
             self.quarantine.close()
             self.report.seconds = time.perf_counter() - start
@@ -157,6 +193,75 @@ class Pipeline:
         if self.on_progress:
             self.on_progress(self.report.read)
         return self.report
+
+    def _redirect(self, rec) -> bool:
+        """Point a record at the entity its ids were merged into. A merged-away entity's own record becomes
+        an update of the kept one that adds names, identifiers and sources but keeps the kept record's name
+        and type (as the merge did); a relation keeps its id as the merge gave it (its old id as key)."""
+        to = self._redirects.get
+        if isinstance(rec, Entity):
+            keep = to(rec.id)
+            if keep:
+                rec.aliases = [n for n in dict.fromkeys([rec.name, *rec.aliases]) if n]
+                rec.id, rec.name, rec.type, rec.country, rec.notes = keep, "", "", None, None
+        elif isinstance(rec, Relation):
+            s, t = to(rec.source_id), to(rec.target_id)
+            if s or t:
+                old = rec.id
+                rec.source_id, rec.target_id, rec.key = s or rec.source_id, t or rec.target_id, old
+                if rec.source_id == rec.target_id:
+                    return False  # the merge dropped it: it would now link the entity to itself
+        elif isinstance(rec, Designation):
+            keep = to(rec.entity_id)
+            if keep:
+                rec.entity_id = keep
+        return True
+
+    @property
+    def seen_ids(self) -> set[str]:
+        """Ids of every record this run stored (entities, relations, designations)."""
+        return self._seen
+
+    def _distinct(self, rel: Relation) -> None:
+        """Give a relation that repeats an id of this run with a different stake a key of its own."""
+        stake = (rel.share, rel.share_min, rel.share_max, bool(rel.share_min_exclusive), rel.end_date,
+                 rel.asserted_from)
+        base, n = rel.key, 1
+        while True:
+            held = self._stakes.setdefault(rel.id, stake)
+            if held == stake:
+                return
+            n += 1
+            rel.key = f"{base or ''}#{n}"
+
+    def _track_stake(self, rel: Relation) -> None:
+        if rel.type != "ownership" or "indirect" in (rel.role or ""):
+            return
+        lo = rel.share if rel.share is not None else rel.share_min
+        held = self._open.setdefault(rel.target_id, {})
+        record = rel.record_id or rel.id
+        when = rel.asserted_from or ""
+        if record in held and held[record][0] > when:
+            return  # an older version read after a newer one
+        open_now = not (rel.ended or rel.end_date or rel.asserted_until)
+        held[record] = (when, lo if open_now and lo else 0.0)
+
+    def _check_sums(self) -> None:
+        for target, held in self._open.items():
+            total = sum(v for _, v in held.values())
+            if total > 100.0 + 1e-6:
+                self.report.over_100[target] = round(total, 4)
+
+    def _count(self, records: list, kind: str) -> None:
+        """Count each record of the run once as stored; rows repeating an id are merged into it."""
+        for r in records:
+            rid = r.id
+            if rid in self._seen:
+                self.report.merged += 1
+            else:
+                self._seen.add(rid)
+                self.report.stored += 1
+                self.report.by_kind[kind] += 1
 
     def _reject(self, rej: Rejected) -> None:
         self.report.quarantined += 1
@@ -173,8 +278,7 @@ class Pipeline:
         self.store.upsert_entities([p.record for p in batch])
         for p in batch:
             self._known.add(p.record.id)
-        self.report.stored += len(batch)
-        self.report.by_kind["entities"] += len(batch)
+        self._count([p.record for p in batch if not p.update], "entities")
 
     def _store_placeholders(self, missing: set[str]) -> None:
         stand_ins = [self._placeholders[i].record for i in missing if i in self._placeholders]
@@ -222,9 +326,7 @@ class Pipeline:
             designations.append(r)
         if relations:
             self.store.upsert_relations(relations)
-            self.report.stored += len(relations)
-            self.report.by_kind["relations"] += len(relations)
+            self._count(relations, "relations")
         if designations:
             self.store.upsert_designations(designations)
-            self.report.stored += len(designations)
-            self.report.by_kind["designations"] += len(designations)
+            self._count(designations, "designations")

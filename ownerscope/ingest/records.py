@@ -17,6 +17,9 @@ class Parsed:
     # stored only when a link in the same batch needs it and no entity of that id exists, so it never
     # overwrites a real record. Adapters yield it before the links that need it.
     placeholder: bool = False
+    # an update of a record this run already read (an FtM Address applied to a second entity that refers
+    # to it): stored, but neither a row read nor a record of its own
+    update: bool = False
 
 
 @dataclass

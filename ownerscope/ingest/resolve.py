@@ -10,6 +10,12 @@
    and no conflicting identifier or country they merge; at or above --threshold-review they become a
    `possible_same_as` relation for an analyst to confirm or reject.
 Only entities from different datasets are compared: a list's own decision to keep two entries apart is kept.
+3. Evidence: identifiers with a checksum (INN, OGRN, LEI, IMO, ISIN, BIC) count only when python-stdnum
+   finds them valid; passport and national-id numbers also match without their issuing country. A
+   different number of one scheme (not passports, which people hold several of) or dates of birth that
+   cannot be one day block any merge, also an exact or referent one: the pair goes to review with both
+   sides' evidence in its reason. Each merge reason names its evidence ("same ru-inn:... (checksum
+   valid); same date of birth 1961-07-14").
 
 Every decision is appended to a JSON-lines file kept apart from the data, one per store, under
 OWNERSCOPE_HOME/resolve/ (the nomenklatura habit): merges with their reason and a snapshot of what they
@@ -34,7 +40,7 @@ from ..errors import InputError, NotFound
 from ..graph.model import Relation, Source
 from ..settings import load_settings
 from ..text import norm
-from .identifiers import canonical, matchable
+from .identifiers import canonical, matchable, valid
 
 RESOLVER = "ownerscope-resolve"
 # company-form words, in the form norm() leaves them (lower-case ASCII, Cyrillic transliterated)
@@ -72,6 +78,7 @@ class Ent:
     datasets: frozenset
     record_ids: set[str]
     n_sources: int
+    birth_dates: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)  # normalised, company forms stripped
     primary: str = ""  # the normalised main name
 
@@ -130,13 +137,14 @@ class Decisions:
 # ---------------------------------------------------------------------------------------------- loading
 def load_entities(store) -> list[Ent]:
     res = store.query("MATCH (e:Entity) RETURN e.id, e.type, e.name, e.aliases, e.country, e.identifiers, "
-                      "e.sources", limit=10**9)
+                      "e.sources, e.birth_dates", limit=10**9)
     out = []
-    for eid, etype, name, aliases, country, idents, sources in res.rows:
+    for eid, etype, name, aliases, country, idents, sources, births in res.rows:
         srcs = [Source.from_json(s) for s in sources or []]
         ent = Ent(eid, etype or "unknown", name or "", list(aliases or []), country,
                   [canonical(i) for i in idents or []], frozenset(s.dataset for s in srcs),
-                  {s.record_id for s in srcs if s.record_id and s.record_id != eid}, len(srcs))
+                  {s.record_id for s in srcs if s.record_id and s.record_id != eid}, len(srcs),
+                  birth_dates=list(births or []))
         names = [name or ""] + ent.aliases
         ent.primary = strip_forms(name or "")
         ent.names = [n for n in dict.fromkeys(strip_forms(x) for x in names[:MAX_NAMES * 2])
@@ -149,8 +157,29 @@ def _comparable(a: Ent, b: Ent) -> bool:
     return group_of(a.type) == group_of(b.type) and not (a.datasets & b.datasets)
 
 
-def _conflict(a: Ent, b: Ent) -> str | None:
-    """A reason two similarly named entities are not the same: different ids of one scheme, or countries."""
+# schemes a person or company can hold several numbers of (a new passport, a second one): different
+# numbers of these are no evidence against identity
+MANY_PER_HOLDER = ("passport", "-passport", "aircraft-", "serial", "-license")
+
+
+def match_keys(ident: str) -> list[str]:
+    """The keys an identifier matches on: itself, and for passports and national ids also the number
+    without its issuing country (one list says "passport 592667 (Russia)", another only "592667")."""
+    scheme, _, value = ident.partition(":")
+    keys = [ident]
+    for family in ("passport", "national-id"):
+        if scheme == family or scheme.endswith("-" + family):
+            keys.append(f"{family}:{value}")
+    return keys
+
+
+def _dates_agree(x: str, y: str) -> bool:
+    return x.startswith(y) or y.startswith(x)  # "1961" agrees with "1961-07-14"
+
+
+def _evidence_conflict(a: Ent, b: Ent) -> str | None:
+    """Identity evidence that two records are not the same: a different number of one scheme (INN, OGRN,
+    LEI, IMO, a national id ...), each valid, or dates of birth that cannot be the same day."""
     sa: dict[str, set] = defaultdict(set)
     sb: dict[str, set] = defaultdict(set)
     for i in a.identifiers:
@@ -159,12 +188,32 @@ def _conflict(a: Ent, b: Ent) -> str | None:
     for i in b.identifiers:
         if matchable(i):
             sb[i.split(":", 1)[0]].add(i)
-    for scheme in set(sa) & set(sb):
+    for scheme in sorted(set(sa) & set(sb)):
+        if scheme.startswith(MANY_PER_HOLDER) or scheme.endswith(MANY_PER_HOLDER):
+            continue
         if not sa[scheme] & sb[scheme]:
-            return f"different {scheme}"
+            return (f"different {scheme} ({', '.join(sorted(x.split(':', 1)[1] for x in sa[scheme]))} / "
+                    f"{', '.join(sorted(x.split(':', 1)[1] for x in sb[scheme]))})")
+    if a.birth_dates and b.birth_dates and not any(_dates_agree(x, y) for x in a.birth_dates
+                                                   for y in b.birth_dates):
+        return f"dates of birth differ ({', '.join(a.birth_dates)} / {', '.join(b.birth_dates)})"
+    return None
+
+
+def _conflict(a: Ent, b: Ent) -> str | None:
+    """A reason two similarly named entities are not the same: conflicting identity evidence, or countries."""
+    why = _evidence_conflict(a, b)
+    if why:
+        return why
     if a.country and b.country and a.country != b.country:
         return f"countries differ ({a.country} / {b.country})"
     return None
+
+
+def _agreement(a: Ent, b: Ent) -> str:
+    """Evidence two records share beyond the one a pair was found on (named in the merge reason)."""
+    same = sorted({x for x in a.birth_dates for y in b.birth_dates if x == y})
+    return f"; same date of birth {same[0]}" if same else ""
 
 
 def exact_pairs(ents: list[Ent]) -> list[Pair]:
@@ -173,14 +222,26 @@ def exact_pairs(ents: list[Ent]) -> list[Pair]:
     for e in ents:
         for i in e.identifiers:
             if matchable(i):
-                index[i].append(e.id)
+                for key in match_keys(i):
+                    if e.id not in index[key]:
+                        index[key].append(e.id)
     pairs: dict[frozenset, Pair] = {}
+
+    def add(a: Ent, b: Ent, reason: str) -> None:
+        key = frozenset((a.id, b.id))
+        if key in pairs:
+            return
+        conflict = _evidence_conflict(a, b)
+        if conflict:  # the evidence disagrees: an analyst decides
+            pairs[key] = Pair(a.id, b.id, 100.0, f"{reason}, but {conflict}", "review")
+        else:
+            pairs[key] = Pair(a.id, b.id, 100.0, reason + _agreement(a, b), "merge")
+
     for e in ents:  # referents: a source record id that is another entity's id
-        for rid in e.record_ids:
+        for rid in sorted(e.record_ids):
             other = by_id.get(rid)
             if other is not None and other.id != e.id and group_of(other.type) == group_of(e.type):
-                pairs.setdefault(frozenset((e.id, other.id)), Pair(e.id, other.id, 100.0,
-                                                                  f"referent {rid}", "merge"))
+                add(e, other, f"referent {rid}")
     for ident, members in index.items():
         if len(members) < 2 or len(members) > MAX_KEY:
             continue
@@ -188,7 +249,8 @@ def exact_pairs(ents: list[Ent]) -> list[Pair]:
             for y in range(x + 1, len(members)):
                 a, b = by_id[members[x]], by_id[members[y]]
                 if _comparable(a, b):
-                    pairs.setdefault(frozenset((a.id, b.id)), Pair(a.id, b.id, 100.0, f"same {ident}", "merge"))
+                    checked = " (checksum valid)" if valid(ident) else ""
+                    add(a, b, f"same {ident}{checked}")
     return list(pairs.values())
 
 
@@ -222,7 +284,7 @@ def name_pairs(ents: list[Ent], merge_at: float, review_at: float, skip: set[fro
                               [fuzz.token_sort_ratio(b.primary, p) for p in a.names if b.primary] + [0])
                 conflict = _conflict(a, b)
                 if primary >= merge_at and a.type == b.type and not conflict:
-                    out.append(Pair(a.id, b.id, primary, f"name score {primary:.0f}", "merge"))
+                    out.append(Pair(a.id, b.id, primary, f"name score {primary:.0f}" + _agreement(a, b), "merge"))
                 elif conflict and score < merge_at:
                     continue  # a middling name likeness against a conflicting identifier or country: noise
                 else:
@@ -296,10 +358,14 @@ def run(store, merge_at: float = 95, review_at: float = 80,
     report.compared = len(ents)
     by_id = {e.id: e for e in ents}
     rejected = decisions.rejected()
-    exact = [p for p in exact_pairs(ents) if frozenset((p.a, p.b)) not in rejected]
+    found = [p for p in exact_pairs(ents) if frozenset((p.a, p.b)) not in rejected]
+    exact = [p for p in found if p.action == "merge"]
+    blocked = [p for p in found if p.action == "review"]  # equal ids or a referent, against other evidence
     if on_progress:
-        on_progress(f"{len(exact)} exact identifier matches among {len(ents):,} entities")
-    fuzzy = name_pairs(ents, merge_at, review_at, rejected | {frozenset((p.a, p.b)) for p in exact})
+        on_progress(f"{len(exact)} exact identifier matches among {len(ents):,} entities"
+                    + (f", {len(blocked)} blocked by conflicting evidence" if blocked else ""))
+    fuzzy = name_pairs(ents, merge_at, review_at, rejected | {frozenset((p.a, p.b)) for p in found})
+    fuzzy = blocked + fuzzy
     to_merge = list(exact)
     cluster_ds = {e.id: set(e.datasets) for e in ents}
     for c in _clusters(exact):

@@ -8,13 +8,54 @@ from ..errors import InputError
 from ..graph.store import open_store
 from ..settings import load_settings
 from .pipeline import DEFAULT_BATCH, IngestReport, Pipeline, default_quarantine_path
+from .records import Rejected
 from .registry import FORMATS, available, get_adapter
+
+SNIFF_ROWS = 50  # a file whose first rows all fail to parse is refused as another format
+
+
+class WrongFormat(InputError):
+    pass
+
+
+def refuse_other_formats(items, fmt: str, paths: list[Path], first: int = SNIFF_ROWS):
+    """Pass the adapter's items through; when not one of the first `first` rows parses (or the whole input
+    fails and it looks like another format), stop with an InputError that names the likely format."""
+    from .sniff import guess_format
+
+    leading = 0
+    parsed = False
+
+    def refuse():
+        guess = next((g for g in (guess_format(p) for p in paths) if g and g != fmt), None)
+        hint = f"; it looks like {guess}: try `ownerscope ingest {guess} ...`" if guess else ""
+        raise WrongFormat(f"{paths[0]}: not a {fmt} file (none of its first {leading:,} rows could be read "
+                          f"as {fmt}){hint}")
+
+    for item in items:
+        if not parsed:
+            if isinstance(item, Rejected):
+                leading += 1
+                if leading >= first:
+                    refuse()
+            else:
+                parsed = True
+        yield item
+    if not parsed and leading:
+        from .sniff import guess_format
+
+        if any(g and g != fmt for g in (guess_format(p) for p in paths)):
+            refuse()
 
 
 def run_ingest(fmt: str, paths: list[Path], store_url: str | None = None, dataset: str | None = None,
                quarantine: Path | None = None, batch_size: int = DEFAULT_BATCH,
                show_progress: bool = True, store=None, published: str | None = None,
-               source_url: str | None = None) -> IngestReport:
+               source_url: str | None = None, snapshot: str | None = None) -> IngestReport:
+    """Run one ingest. `snapshot` (an ISO date): the files are a complete snapshot of the source named by
+    `dataset`: what an earlier ingest of that source stored and this one no longer holds stops being
+    asserted on that date (relations) or is taken as delisted then (designations, the end date noted as
+    inferred). Without it, an ingest only adds and updates: a partial file never ends anything."""
     adapter = get_adapter(fmt)
     if adapter is None:
         if fmt in FORMATS:
@@ -47,11 +88,23 @@ def run_ingest(fmt: str, paths: list[Path], store_url: str | None = None, datase
                 task = bar.add_task("ingest", total=total)
                 pipe = Pipeline(store, dataset, qpath, batch_size,
                                 on_progress=lambda n: bar.update(task, completed=n), list_version=lv)
-                report = pipe.run(adapter.read(paths, dataset))
+                report = _run(pipe, adapter, fmt, paths, dataset, qpath)
         else:
-            report = Pipeline(store, dataset, qpath, batch_size, list_version=lv).run(adapter.read(paths, dataset))
+            pipe = Pipeline(store, dataset, qpath, batch_size, list_version=lv)
+            report = _run(pipe, adapter, fmt, paths, dataset, qpath)
+        if snapshot:
+            report.withdrawn = store.withdraw_missing(dataset, pipe.seen_ids, snapshot)
     finally:
         if own_store:
             store.close()
     report.files = [str(p) for p in paths]
     return report
+
+
+def _run(pipe: Pipeline, adapter, fmt: str, paths: list[Path], dataset: str, qpath: Path) -> IngestReport:
+    try:
+        return pipe.run(refuse_other_formats(adapter.read(paths, dataset), fmt, paths))
+    except WrongFormat:
+        if pipe.quarantine.used:  # nothing was stored: the rows written so far are not worth keeping
+            qpath.unlink(missing_ok=True)
+        raise

@@ -35,6 +35,7 @@ from ..errors import InputError
 from ..graph.model import Entity, Relation, Source
 from ..urls import url_problem
 from .csvrows import CsvRows
+from .countries import country_code
 from .jsonstream import JsonProblem, count_records, count_token, iter_json, layout
 from .records import SHAPE_ERRORS, Parsed, Rejected, Skipped, shape_error
 from .registry import Adapter, register
@@ -272,6 +273,8 @@ def _psc_entity(etype: str, psc_id: str, data: dict, sources: list[Source]) -> E
     if not name:
         raise LineError("PSC has no name")
     aliases: list[str] = []
+    births: list[str] = []
+    nationalities: list[str] = []
     eid, country, idents = f"gb-coh-psc-{psc_id}", None, [f"gb-coh-psc:{psc_id}"]
     if etype == "person":
         el = data.get("name_elements") if isinstance(data.get("name_elements"), dict) else {}
@@ -282,11 +285,17 @@ def _psc_entity(etype: str, psc_id: str, data: dict, sources: list[Source]) -> E
         dob = data.get("date_of_birth") if isinstance(data.get("date_of_birth"), dict) else {}
         if dob.get("year"):
             month = dob.get("month")
-            month = f"-{month:02d}" if isinstance(month, int) and 1 <= month <= 12 else ""
-            notes.append(f"born {dob['year']}{month}")
+            born = f"{dob['year']}" + (f"-{month:02d}" if isinstance(month, int) and 1 <= month <= 12 else "")
+            notes.append(f"born {born}")
+            births.append(born)
         for k in ("nationality", "country_of_residence"):
             if _s(data.get(k)):
                 notes.append(f"{k.replace('_', ' ')} {_s(data.get(k))}")
+        # Companies House writes demonyms ("British"), which name no country code: the nationality
+        # stays in the notes as given; only a two-letter code is taken as a code
+        for part in re.split(r"\s*[,/]\s*", _s(data.get("nationality"))):
+            if len(part) == 2 and part.isalpha():
+                nationalities.append(country_code(part))
     else:
         reg = _s(ident.get("registration_number")).upper().replace(" ", "")
         where = " ".join(_s(ident.get(k)) for k in ("place_registered", "country_registered"))
@@ -299,7 +308,8 @@ def _psc_entity(etype: str, psc_id: str, data: dict, sources: list[Source]) -> E
             if _s(ident.get(k)):
                 notes.append(f"{k.replace('_', ' ')} {_s(ident.get(k))}")
     return Entity(id=eid, type=etype, name=name, aliases=aliases, country=country, identifiers=idents,
-                  notes="; ".join(notes) or None, sources=sources)
+                  notes="; ".join(notes) or None, sources=sources, birth_dates=births,
+                  nationalities=list(dict.fromkeys(nationalities)))
 
 
 # ----------------------------------------------------------------------------------------- companies

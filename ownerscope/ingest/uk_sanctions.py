@@ -20,10 +20,12 @@ from typing import Iterator
 
 from followthemoney import registry
 
+from ..dates import parse_date
 from ..errors import InputError
 from ..graph.model import Designation, Entity, Source
 from . import identifiers as ids
 from .csvrows import CsvRows
+from .countries import country_code
 from .ofac_sdn import _entity_type
 from .records import Parsed, Rejected, Skipped, count_newlines
 from .registry import Adapter, register
@@ -43,22 +45,25 @@ COLUMNS = {
     "other": ("Other Information",),
     "imo": ("IMO number", "IMO Number"),
     "registration": ("Business registration number (s)", "Business Registration Number(s)"),
-    "dob": ("DOB", "D.O.B", "Date of birth"),
+    "dob": ("DOB", "D.O.B", "Date of birth", "D.O.B."),
     "passport": ("Passport Details", "Passport number", "Passport Number"),
-    "national_id": ("NI Number", "National Identifier number", "National Identification Number"),
+    "passport_details": ("Passport additional information",),
+    "national_id": ("NI Number", "National Identifier number", "National Identification Number",
+                    "National Identifier"),
+    "national_id_details": ("NI Details", "National Identification Details", "National Identifier Details",
+                            "National Identification additional information"),
     "un_ref": ("UN Reference Number",),
     "address": (("Address 1", "Address Line 1"), ("Address 2", "Address Line 2"), ("Address 3", "Address Line 3"),
                 ("Address 4", "Address Line 4"), ("Address 5", "Address Line 5"), ("Address 6", "Address Line 6"),
                 ("Post/Zip Code", "Address Postal Code"), ("Country", "Address Country")),
 }
 TUPLES = ("names", "address")  # fields read from several columns
-_PASSPORT = re.compile(r"(?:passport|number|no\.?)\s*(?:no\.?|number)?\s*:?\s*([A-Z]{0,3}\s?\d[\dA-Z]{4,})",
-                       re.IGNORECASE)
-_TOKEN = re.compile(r"^[A-Z]{0,3}\d[\dA-Z\-]{4,}$", re.IGNORECASE)
 PRIME = {"prime alias", "primary name", "primary name variation"}
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _IMO = re.compile(r"\bIMO(?: number)?\s*:?\s*(\d{7})\b", re.IGNORECASE)
 _NUMBERED = re.compile(r"^\s*\d+\)\s*")
+# a document number inside free text such as "Passport No: 592667 (Qatari passport issued on 3 May 2007)."
+_DOC_NUMBER = re.compile(r"\b([A-Z]{0,4}[\s-]?\d[\dA-Z-]{3,})\b")
 
 
 class _Bad(ValueError):
@@ -222,7 +227,7 @@ def _date(raw: str) -> str | None:
         raise _Bad(f"listed-on date {raw!r} is not a valid date") from None
 
 
-def _dob(raw: str) -> str | None:
+def _one_dob(raw: str) -> str | None:
     """DD/MM/YYYY with 00 (or dd / mm) for an unknown day or month: '00/00/1980' -> '1980'."""
     m = re.match(r"^\s*(\d{1,2}|dd)/(\d{1,2}|mm)/(\d{4})\s*$", raw or "", re.IGNORECASE)
     if not m:
@@ -240,21 +245,6 @@ def _dob(raw: str) -> str | None:
         return None
 
 
-def _numbers(raw: str) -> list[str]:
-    """Document numbers in a cell: the cell itself when it is one, else those named in its text
-    ("Passport No: 592667 (Qatari passport issued on 3 May 2007)")."""
-    out = []
-    for part in re.split(r"\s*\d+\)\s*|;", raw or ""):
-        part = part.strip().rstrip(".")
-        if not part:
-            continue
-        if _TOKEN.match(part):
-            out.append(part.replace(" ", ""))
-            continue
-        out.extend(m.group(1).replace(" ", "") for m in _PASSPORT.finditer(part))
-    return out
-
-
 def _name(v: dict) -> str:
     n1, n2, n3, n4, n5, n6 = v["names"]
     return re.sub(r"\s+", " ", " ".join(p for p in (n1, n2, n3, n4, n5, n6) if p)).strip()
@@ -263,10 +253,54 @@ def _name(v: dict) -> str:
 def _country(v: dict) -> str | None:
     for raw in (v["country"], v["nationality"]):
         for part in re.split(r"\s*\d+\)\s*|;", raw or ""):
-            code = registry.country.clean(part.strip()) if part.strip() else None
+            code = country_code(part.strip()) if part.strip() else None
             if code:
-                return code.lower()
+                return code
     return None
+
+
+def _dob(raw: str) -> list[str]:
+    """Dates of birth as ISO from a cell that may number several ("1) 01/02/1960 2) 00/00/1961"), partial
+    where the list writes 00 (or dd / mm) for an unknown day or month."""
+    out = []
+    for part in re.split(r"\s*\d+\)\s+|;", raw or ""):
+        d = _one_dob(part)
+        if d:
+            out.append(d)
+    return out
+
+
+def _numbers(raw: str) -> list[str]:
+    """Document numbers from a list cell: "1) 592667 (Qatari passport) 2) ..." -> ["592667", ...]."""
+    out = []
+    for part in re.split(r"\s*\d+\)\s+|;", raw or ""):
+        part = re.sub(r"\([^)]*\)", " ", part)  # remarks in brackets hold dates and countries, not numbers
+        part = re.sub(r"(?i)\b(passport|national|identification|identity|card|number|no|nr|id)\b\.?:?", " ", part)
+        for m in _DOC_NUMBER.finditer(part.upper()):
+            num = m.group(1).replace(" ", "").replace("-", "")
+            if sum(c.isdigit() for c in num) >= 4:
+                out.append(num)
+                break
+    return out
+
+
+def _doc_country(text: str) -> str | None:
+    """The issuing country a document cell names in brackets ("(Russia)", "(Russian)"), if it names one."""
+    for inner in re.findall(r"\(([^)]*)\)", text or ""):
+        for cand in (inner.strip(), inner.strip().split(" ")[0]):
+            code = country_code(cand) if cand else None
+            if code:
+                return code
+    return None
+
+
+def _nationalities(raw: str) -> list[str]:
+    out = []
+    for part in re.split(r"\s*\d+\)\s*|;|,", raw or ""):
+        code = country_code(part.strip()) if part.strip() else None
+        if code:
+            out.append(code)
+    return out
 
 
 def _emit(g: _Group, fname: str, dataset: str) -> Iterator[Parsed | Skipped]:
@@ -280,37 +314,36 @@ def _emit(g: _Group, fname: str, dataset: str) -> Iterator[Parsed | Skipped]:
     src = [Source(dataset, g.gid, URL)]
     aliases, idents, designations = [], [], {}
     births, nationalities, addresses = [], [], []
+    docs: list[tuple[str, str | None, str]] = []  # (scheme, issuing country named in the cell, number)
     country = None
     for ln, v in g.rows:
-        d = _dob(v["dob"])
-        if d:
-            births.append(d)
-        for part in re.split(r"\s*\d+\)\s*|;|,", v["nationality"] or ""):
-            code = registry.country.clean(part.strip()) if part.strip() else None
-            if code:
-                nationalities.append(code.lower())
-        text = ", ".join(p for p in v["address"] if p)
-        if text:
-            addresses.append(text)
         n = _name(v)
         if n and n != name:
             aliases.append(n)
         country = country or _country(v)
+        births += _dob(v["dob"])
+        nationalities += _nationalities(v["nationality"])
+        text = ", ".join(p for p in v["address"] if p)
+        if text:
+            addresses.append(text)
+        for field_, scheme in (("passport", "passport"), ("national_id", "national-id")):
+            cc = _doc_country(" ".join(x for x in (v[field_], v[field_ + "_details"]) if x))
+            docs += [(scheme, cc, num) for num in _numbers(v[field_])]
         for m in _IMO.finditer(" ".join((v["other"], v["imo"]))):
             idents.append(ids.make("imo", m.group(1)))
         if v["imo"].isdigit():
             idents.append(ids.make("imo", v["imo"]))
         if v["un_ref"]:
             idents.append(ids.make("un-ref", v["un_ref"]))
-        cc = nationalities[0] if nationalities else None
-        for number in _numbers(v["passport"]):
-            idents.append(ids.make(f"{cc}-passport" if cc else "passport", number))
-        for number in _numbers(v["national_id"]):
-            idents.append(ids.make(f"{cc}-national-id" if cc else "national-id", number))
         for reg in filter(None, re.split(r"\s*[;,]\s*|\s*\d+\)\s*", v["registration"])):
             idents.append(ids.make(f"{country}-registration" if country else "registration", reg))
         if v["regime"] or v["listed"]:
             designations.setdefault((v["regime"] or None, v["listed"]), ln)
+    # a document whose cell names no issuing country is taken as issued by the person's one nationality
+    sole = list(dict.fromkeys(nationalities))
+    for scheme, cc, num in docs:
+        cc = cc or (sole[0] if len(sole) == 1 else None)
+        idents.append(ids.make(f"{cc}-{scheme}" if cc else scheme, num))
     if etype == "organization" and any(i and i.startswith("imo:") for i in idents) and gtype != "individual":
         etype = "vessel" if "vessel" in (pv["other"] or "").lower() else etype
     notes = pv["other"][:1000] or None

@@ -35,6 +35,8 @@ def short_authorities(auth: list[str], most: int = 4) -> str:
 
 def share_label(e: dict) -> str:
     if e.get("share") is not None:
+        if e.get("share_min_exclusive") and e.get("share_min") == e["share"]:
+            return f">{e['share']:g}%"  # "50% plus one share"
         return f"{e['share']:g}%"
     lo, hi = e.get("share_min"), e.get("share_max")
     if lo is not None and e.get("share_min_exclusive"):
@@ -43,6 +45,8 @@ def share_label(e: dict) -> str:
         return f"{'' if lo is None else f'{lo:g}'}–{'' if hi is None else f'{hi:g}'}%"
     if e["type"] == "ownership":
         return "?%"
+    if e["type"] == "interest":
+        return "interest (kind unknown)"
     return e.get("role") or e.get("basis") or ""
 
 
@@ -154,6 +158,8 @@ STYLESHEET = [
     {"selector": "edge.ownership", "style": {"width": 3, "line-color": "#333", "target-arrow-color": "#333"}},
     {"selector": "edge.control", "style": {"line-style": "dashed", "width": 2.5, "line-color": "#c0392b",
                                            "target-arrow-color": "#c0392b"}},
+    {"selector": "edge.interest", "style": {"line-style": "dashed", "width": 2, "line-color": "#777",
+                                            "target-arrow-color": "#777"}},
     {"selector": "edge.family, edge.associate, edge.linked, edge.possible_same_as",
      "style": {"line-style": "dotted", "target-arrow-shape": "none"}},
     {"selector": "edge.ended", "style": {"opacity": 0.35}},

@@ -41,9 +41,9 @@ def test_indirect_ownership(bods_store):
     [p_to_a] = rels(store, "c25d4d612c2c", other="ad3f6c2fcc9e", rtype="ownership")
     assert p_to_a["share"] == 30 and p_to_a["role"] == "indirect"
     assert "d4ab89ea169a" in p_to_a["note"] and "beneficial" in p_to_a["note"]
-    # Person 1's interest in B itself is stated without a type: kept as unspecified control
+    # Person 1's interest in B itself is stated without a type: kept as an untyped interest (issue 10)
     [p_to_b] = rels(store, "c25d4d612c2c", other="d4ab89ea169a")
-    assert p_to_b["type"] == "control" and p_to_b["basis"] == "unspecified_interest"
+    assert p_to_b["type"] == "interest" and p_to_b["basis"] == "unspecified_interest"
 
 
 def test_multiple_indirect_ownership(bods_store):
@@ -84,13 +84,18 @@ def test_ranges_pep_unknown_parties_and_updates(bods_store):
     # listed-company-exempt-from-disclosure.json: an unspecified interested party becomes an unknown node
     unknown = store.get_entity("fa402c4818f9-interested-party")
     assert unknown["type"] == "unknown" and "subjectExemptFromDisclosure" in unknown["name"]
-    # fermcat.json: a closed relationship ends; a later update of a record replaces its share
-    [closed] = rels(store, "per-5faa4103dee78621", other="ent-93c75c87ab28f889", rtype="ownership")
-    assert closed["end_date"] == "2021-04-03" and closed["ended"]
-    [updated] = rels(store, "per-41c0bb0cef246f7c", other="ent-93c75c87ab28f889", rtype="ownership")
-    assert updated["share"] == 100
-    [board] = rels(store, "per-41c0bb0cef246f7c", rtype="directorship")
-    assert board["role"] == "board member"
+    # fermcat.json: every version of a record is kept, in order; the closure ends the record
+    versions = sorted(rels(store, "per-5faa4103dee78621", other="ent-93c75c87ab28f889", rtype="ownership"),
+                      key=lambda r: r["asserted_from"])
+    assert [r["record_id"] for r in versions] == ["rel-b05e7c91e0a04e4f"] * 3
+    closed = versions[-1]
+    assert closed["end_date"] == "2021-04-03" and closed["ended"] and closed["asserted_from"] == "2021-04-03"
+    updated = sorted(rels(store, "per-41c0bb0cef246f7c", other="ent-93c75c87ab28f889", rtype="ownership"),
+                     key=lambda r: r["asserted_from"])
+    assert [r["share"] for r in updated] == [50, 50, 50, 100]
+    assert updated[-1]["asserted_from"] == "2022-01-21T11:56:47"
+    boards = rels(store, "per-41c0bb0cef246f7c", rtype="directorship")
+    assert len(boards) == 4 and {b["role"] for b in boards} == {"board member"}
     # nomination.json: nominee and nominator are linked to the nomination arrangement, not owners
     assert {r["role"] for r in rels(store, "103AB1984D", direction="in", rtype="linked")} == {"nominee", "nominator"}
 

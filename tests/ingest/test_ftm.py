@@ -37,12 +37,17 @@ def zala(shared_data):
 def test_zala_zakharov_owns_llc_cst(embedded_store, zala):
     report = _ingest(embedded_store, zala)
     assert report.balanced and report.quarantined == 0
-    # 91 lines: 17 entities + 21 links + 41 sanctions stored; 11 Address + 1 Passport skipped
-    assert report.read == 91 and report.skipped == 12
-    assert report.skipped_reasons["FtM Address records are not loaded"] == 11
+    # 91 lines: 17 entities + 21 links + 37 designations stored; 4 Sanction records restate a designation
+    # (same list, program and date) and 11 Address records become addresses of their entities (merged);
+    # 1 Passport without a number skipped
+    assert report.read == 91 and report.stored == 75 and report.merged == 15 and report.skipped == 1
+    assert report.by_kind == {"entities": 17, "relations": 21, "designations": 37}
+    assert report.skipped_reasons["FtM Passport with no number (nothing to keep)"] == 1
     z = embedded_store.get_entity(ZAKHAROV)
     assert z["type"] == "person" and z["name"] == "Alexander Vyacheslavovich ZAKHAROV"
     assert "ru-inn:183111242406" in z["identifiers"]
+    assert z["birth_dates"] == ["1965-09-21"] and z["nationalities"] == ["ru"]
+    assert "272 Pushkinskaya Street, Apt 41, Izhevsk, 426008" in z["addresses"]
     owns = _rels(z, "ownership", "out", LLC_CST)
     facts = sorted((r["share"], r["start_date"], r["end_date"]) for r in owns)
     assert facts == [(48.0, "2015-11-25", "2023-12-21"), (50.0, "2015-11-25", "2023-03-02"),

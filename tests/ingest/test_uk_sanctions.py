@@ -46,7 +46,7 @@ def test_conlist_groups_become_entities(embedded_store, shared_data):
     # identity evidence: dates of birth (00 = unknown day / month), nationalities, passports, national ids
     farooq = embedded_store.get_entity("uk-13349")
     assert (farooq["birth_dates"], farooq["nationalities"]) == (["1980", "1981"], ["sa", "qa"])
-    assert farooq["identifiers"] == ["sa-passport:592667"]
+    assert farooq["identifiers"] == ["qa-passport:592667"]  # the document says Qatari (as OFAC: "Passport 592667 (Qatar)")
     rahman = embedded_store.get_entity("uk-6894")
     assert rahman["birth_dates"] == ["1958-08-17", "1957-08-17"] and rahman["nationalities"] == ["id"]
     assert "id-national-id:3603251708570001" in rahman["identifiers"]
