@@ -247,6 +247,22 @@ class Neo4jStore:
                 rows += self._read(f"UNWIND $ids AS i MATCH (e:Entity {{id: i}}) RETURN {ENTITY_RETURN}",
                                    {"ids": chunk}, doing="reading entities")
         return [R.entity_from_row(r) for r in rows]
+    def resolution_records(self) -> list[list]:
+        """As EmbeddedStore.resolution_records (a plain read transaction: no console timeout or row cap)."""
+        return self._read(f"MATCH (e:Entity) RETURN {R.RESOLUTION_RETURN}", doing="reading entities to compare")
+
+    def possible_same_as(self, a: str | None = None, b: str | None = None) -> list[dict]:
+        """As EmbeddedStore.possible_same_as."""
+        label = rel_type("POSSIBLE_SAME_AS")
+        if a is None:
+            rows = self._read(f"MATCH (a:Entity)-[r:{label}]->(b:Entity) RETURN {R.CANDIDATE_RETURN}",
+                              doing="reading resolution candidates")
+        else:
+            rows = self._read(f"MATCH (:Entity {{id: $x}})-[r:{label}]-(:Entity {{id: $y}}) "
+                              f"WITH r, startNode(r) AS a, endNode(r) AS b RETURN {R.CANDIDATE_RETURN}",
+                              {"x": a, "y": b}, doing="reading a candidate")
+        return [R.candidate_view(r) for r in rows]
+
     def redirects(self) -> dict[str, str]:
         """Every merged-away id and the id it now redirects to."""
         return {r[0]: r[1] for r in self._read("MATCH (r:Redirect) RETURN r.id, r.target", doing="reading redirects")}

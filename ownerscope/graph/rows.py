@@ -264,3 +264,12 @@ def moved_relations(rows_by_direction, drop_id: str, keep_id: str) -> tuple[list
                 share_min_exclusive=bool(vals.get("share_min_exclusive")), record_id=vals.get("record_id"),
                 asserted_from=vals.get("asserted_from"), asserted_until=vals.get("asserted_until")))
     return old_rels, new_rels
+
+
+# what entity resolution compares (graph/*.resolution_records), and a review candidate (possible_same_as)
+RESOLUTION_RETURN = "e.id, e.type, e.name, e.aliases, e.country, e.identifiers, e.sources, e.birth_dates"
+CANDIDATE_RETURN = "a.id, a.name, b.id, b.name, r.note, r.id"
+
+
+def candidate_view(row) -> dict:
+    return {"a": row[0], "a_name": row[1], "b": row[2], "b_name": row[3], "reason": row[4], "id": row[5]}
