@@ -117,6 +117,14 @@ def register(app: typer.Typer, friendly) -> None:
                                             help="Effective ownership (%) from which a natural person is "
                                             "listed as an ultimate beneficial owner."),
         store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+        case_ref: Optional[str] = typer.Option(None, "--case-ref", help="The case reference to print on "
+                                               "every page."),
+        analyst: Optional[str] = typer.Option(None, "--analyst", help="Who prepared the report."),
+        reviewer: Optional[str] = typer.Option(None, "--reviewer", help="Who reviewed it."),
+        decision: Optional[str] = typer.Option(None, "--decision", help="The decision taken (e.g. 'block', "
+                                               "'escalate', 'no match')."),
+        notes: Optional[str] = typer.Option(None, "--notes", help="The analyst's notes (text, or @FILE to "
+                                            "read them from a file)."),
     ):
         """Write a report on one entity for a compliance officer.
 
@@ -128,12 +136,22 @@ def register(app: typer.Typer, friendly) -> None:
         from .report import build_report, write_report
 
         regimes = [get_regime(r, regime_file) for r in (regime or ["ofac", "eu", "uk"])]
+        text = notes
+        if notes and notes.startswith("@"):
+            from ..errors import InputError
+
+            try:
+                text = Path(notes[1:]).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as e:
+                raise InputError(f"--notes {notes}: cannot read the file: {e}") from None
         s = _store(store, read_only=True)
         try:
             rid = s.resolve_id(entity)
             if rid is None:
                 raise NotFound(f"no entity with id {entity!r}")
-            data = build_report(s, rid, regimes, as_of, ubo_threshold=ubo_threshold)
+            data = build_report(s, rid, regimes, as_of, ubo_threshold=ubo_threshold,
+                                case={"reference": case_ref, "analyst": analyst, "reviewer": reviewer,
+                                      "decision": decision, "notes": text})
         finally:
             s.close()
         write_report(data, fmt.value, output)
