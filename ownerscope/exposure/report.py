@@ -52,7 +52,8 @@ def _structure(g, root: int, results: list) -> dict:
             if u in keep:
                 row = g.edge(e)
                 edges.append({"id": row["id"], "source": g.ids[u], "target": g.ids[v], "kind": row["type"],
-                              "label": share_words(row), "dashed": False, "share": row["share"],
+                              "label": picture_label(row), "words": share_words(row), "dashed": False,
+                              "share": row["share"],
                               "start_date": row["start_date"], "end_date": row["end_date"],
                               "sources": _sources(row["sources"])})
     ids = {g.ids[v] for v in keep}
@@ -65,7 +66,10 @@ def _structure(g, root: int, results: list) -> dict:
                 ids.add(src)
         for row in ina.filter(ina["target"].is_in(list(ids)) & ina["source"].is_in(list(ids))).iter_rows(named=True):
             edges.append({"id": row["id"], "source": row["source"], "target": row["target"], "kind": row["type"],
-                          "label": share_words(row) + (" (indirect, not counted)" if row.get("why") == "indirect"
+                          "label": picture_label(row) + (" indirect" if row.get("why") == "indirect"
+                                                         else " ended" if row.get("why") == "not_in_force"
+                                                         else f" {row.get('why') or 'not in force'}"),
+                          "words": share_words(row) + (" (indirect, not counted)" if row.get("why") == "indirect"
                                                        else " (not in force)"), "dashed": True, "share": row["share"],
                           "start_date": row["start_date"], "end_date": row["end_date"],
                           "sources": _sources(row["sources"])})
@@ -263,7 +267,31 @@ def _templates() -> Environment:
     env.filters.update(share_words=share_words, dates=_dates, g=lambda x: f"{x:g}", weblink=web_url)
     env.globals["holding_words"] = holding_words
     env.globals["ubo_words"] = ubo_words
+    env.globals["candidate_range"] = candidate_range
     return env
+
+
+def candidate_range(c: dict, threshold: float) -> str:
+    """'0% to 40% on the other published stakes, could reach 25%' / '... just under 25%'."""
+    lo, hi = c["effective_min"], c["effective_max"]
+    top = f"just under {threshold:g}%" if not c["could_reach_threshold"] and round(hi, 2) >= threshold \
+        else f"{hi:g}%"
+    return (f"{lo:g}% to {top} on the other published stakes"
+            + (f", could reach {threshold:g}%" if c["could_reach_threshold"] else ""))
+
+
+def picture_label(row: dict) -> str:
+    """A short label for an edge in the picture ("25%+", "25–50%", "?%", "control"); the proof has the words."""
+    if row.get("type") == "control":
+        return "control"
+    share, lo, hi = row.get("share"), row.get("share_min"), row.get("share_max")
+    strict = bool(row.get("share_min_exclusive"))
+    if share is not None:
+        return f"{share:g}%" + ("+" if strict and lo == share else "")
+    if lo is not None or hi is not None:
+        left = "" if lo is None else f"{'>' if strict else ''}{lo:g}"
+        return f"{left}–{'' if hi is None else f'{hi:g}'}%"
+    return "?%" if row.get("type") in ("ownership", "interest") else (row.get("type") or "")
 
 
 def ubo_words(data: dict) -> str:
@@ -272,8 +300,7 @@ def ubo_words(data: dict) -> str:
     ubos = data.get("ubos") or []
     cands = data.get("ubo_candidates") or []
     found = ", ".join(f"{u['name']} ({u['effective_share']:g}%)" for u in ubos)
-    cand = "; ".join(f"{c['name']}: stake not published, between {c['effective_min']:g}% and "
-                     f"{c['effective_max']:g}%" + ("" if c["could_reach_threshold"] else f" (below {th})")
+    cand = "; ".join(f"{c['name']}: stake not published, {candidate_range(c, data['ubo_threshold'])}"
                      + (f" ({c['note']})" if c.get("note") else "") for c in cands)
     if ubos and cands:
         return f"{found}. Candidates with unknown stakes: {cand}."

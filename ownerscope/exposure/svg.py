@@ -167,7 +167,8 @@ def edge_geometry(e: dict, pos: dict, bh: float):
     else:
         y1, y2 = y1 - bh / 2, y2 + bh / 2
     colour = "#8e24aa" if e.get("kind") == "control" else "#444"
-    return (x1, y1), (x2, y2), colour, bool(e.get("dashed")), ((x1 + x2) / 2, (y1 + y2) / 2)
+    # the label a third of the way down from the owner: where lines converge on one box they are apart
+    return (x1, y1), (x2, y2), colour, bool(e.get("dashed")), (x1 + (x2 - x1) * 0.35, y1 + (y2 - y1) * 0.35)
 
 
 def text_rows(n: dict, cy: float, bh: float) -> list[tuple[float, str, bool, str | None]]:
