@@ -30,7 +30,7 @@ def layout(**_):
                       placeholder="YYYY-MM-DD", className="date"),
             dcc.Checklist(id=ids.EXPO_STATUSES, value=list(SHOWN), inline=True, className="statuses",
                           options=[{"label": s, "value": s} for s in ("listed", *SHOWN)]),
-            dcc.Dropdown(id=ids.EXPO_AUTHORITY, multi=True, placeholder="listed by (any)", className="authority",
+            dcc.Dropdown(id=ids.EXPO_AUTHORITY, multi=True, placeholder="any authority", className="authority",
                          options=[]),
             dcc.Input(id=ids.EXPO_TEXT, type="search", debounce=True, placeholder="name or id contains",
                       className="expo-text"),
