@@ -8,7 +8,7 @@ from datetime import date
 import dash
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
-from ...authorities import label
+from ...authorities import is_sanctions, label
 from ...core import exposure_list
 from ...csvsafe import csv_text
 from ...errors import OwnerscopeError
@@ -70,6 +70,42 @@ def authority_options(res) -> list[dict]:
             for a in auths]
 
 
+def render(res, page_no, statuses, authorities, text):
+    """The page's output for one result: (children, authority options, previous disabled, next disabled)."""
+    pg, total = None, 0
+    if statuses:
+        total = len(exposure_list.filtered(res, statuses, authorities, text))
+        page_no = min(max(0, page_no or 0), max(0, (total - 1) // PAGE_SIZE))
+        pg = exposure_list.page(res, statuses, authorities, text, page_no * PAGE_SIZE, PAGE_SIZE)
+    counts = res.counts()
+    cur = res.currency
+    summary = html.P(f"{res.regime.name.upper()} on {res.as_of}: " + ", ".join(f"{n:,} {s}" for s, n in counts.items()
+                                                                     if s != "clear")
+                     + f" (of {sum(counts.values()):,} entities in the ownership graph).", className="hint")
+    data = html.P(f"Data: {cur['words']}." + (" Nothing here is screened against a list that is not loaded."
+                                              if cur["missing"] else ""),
+                  className="data-currency" + (" no-list" if cur["missing"] else ""))
+    head_parts = [summary, data]
+    options = authority_options(res)
+    if not statuses or not pg.rows:
+        return ([*head_parts, html.P("No entity with the chosen statuses and filters.", className="hint")],
+                options, True, True)
+    start = pg.offset
+    shown = html.P(f"{total:,} entities match; showing {start + 1:,}–{start + len(pg.rows):,}, most serious "
+                   f"first (page {page_no + 1} of {(total - 1) // PAGE_SIZE + 1}).", className="hint expo-range")
+    head = ["Status", "Entity", "Type", "Listed by", "Effective listed share", "What it means"]
+    body = [html.Tr([html.Td(html.Span(r["status"].upper(), className=f"badge st-{r['status']}")),
+                     html.Td(dcc.Link(r["name"], href=f"/?focus={r['id']}")), html.Td(r["type"]),
+                     html.Td([html.Span(a.upper() + ("" if k == len(r["listed_by"]) - 1 else ", "),
+                                        className="auth" if is_sanctions(a) else "auth-other")
+                              for k, a in enumerate(r["listed_by"])]),
+                     html.Td("—" if r["effective_listed_share"] is None else f"{r['effective_listed_share']:g}%"),
+                     html.Td(STATUS_WORDS[r["status"]])])
+            for r in pg.rows]
+    return ([*head_parts, shown, html.Table([html.Tr([html.Th(h) for h in head]), *body], className="table")],
+            options, start == 0, start + len(pg.rows) >= total)
+
+
 def register():
     dash.register_page("exposure", path="/exposure", name="Exposure", layout=layout)
 
@@ -93,38 +129,9 @@ def register():
     def show(page_no, regime, as_of, statuses, authorities, text):
         try:
             res = result(regime, as_of)
-            pg, total = None, 0
-            if statuses:
-                total = len(exposure_list.filtered(res, statuses, authorities, text))
-                page_no = min(max(0, page_no or 0), max(0, (total - 1) // PAGE_SIZE))
-                pg = exposure_list.page(res, statuses, authorities, text, page_no * PAGE_SIZE, PAGE_SIZE)
         except OwnerscopeError as e:
             return html.Div(str(e), className="error"), no_update, True, True
-        counts = res.counts()
-        cur = res.currency
-        summary = html.P(f"{regime.upper()} on {res.as_of}: " + ", ".join(f"{n:,} {s}" for s, n in counts.items()
-                                                                         if s != "clear")
-                         + f" (of {sum(counts.values()):,} entities in the ownership graph).", className="hint")
-        data = html.P(f"Data: {cur['words']}." + (" Nothing here is screened against a list that is not loaded."
-                                                  if cur["missing"] else ""),
-                      className="data-currency" + (" no-list" if cur["missing"] else ""))
-        head_parts = [summary, data]
-        options = authority_options(res)
-        if not statuses or not pg.rows:
-            return ([*head_parts, html.P("No entity with the chosen statuses and filters.", className="hint")],
-                    options, True, True)
-        start = pg.offset
-        shown = html.P(f"{total:,} entities match; showing {start + 1:,}–{start + len(pg.rows):,}, most serious "
-                       f"first (page {page_no + 1} of {(total - 1) // PAGE_SIZE + 1}).", className="hint expo-range")
-        head = ["Status", "Entity", "Type", "Listed by", "Effective listed share", "What it means"]
-        body = [html.Tr([html.Td(html.Span(r["status"].upper(), className=f"badge st-{r['status']}")),
-                         html.Td(dcc.Link(r["name"], href=f"/?focus={r['id']}")), html.Td(r["type"]),
-                         html.Td(", ".join(a.upper() for a in r["listed_by"]), className="auth"),
-                         html.Td("—" if r["effective_listed_share"] is None else f"{r['effective_listed_share']:g}%"),
-                         html.Td(STATUS_WORDS[r["status"]])])
-                for r in pg.rows]
-        return ([*head_parts, shown, html.Table([html.Tr([html.Th(h) for h in head]), *body], className="table")],
-                options, start == 0, start + len(pg.rows) >= total)
+        return render(res, page_no, statuses, authorities, text)
 
     @callback(Output(ids.EXPO_CSV, "data"), Input(ids.EXPO_CSV_GO, "n_clicks"), State(ids.EXPO_REGIME, "value"),
               State(ids.EXPO_AS_OF, "value"), State(ids.EXPO_STATUSES, "value"), State(ids.EXPO_AUTHORITY, "value"),
