@@ -105,8 +105,18 @@ def main() -> None:
     def new_json():
         write_json(io.StringIO(), [(res, exposure_list.ids(res, ["listed"], limit=100))], {})
 
+    class Sink:  # counts what is written, keeps none of it (as a pipe to a file would)
+        size = 0
+
+        def write(self, text):
+            Sink.size += len(text.encode("utf-8"))
+
+        def flush(self):
+            pass
+
     def all_json():
-        write_json(io.StringIO(), [(res, exposure_list.ids(res))], {})
+        Sink.size = 0
+        write_json(Sink(), [(res, exposure_list.ids(res))], {})
 
     import tracemalloc
 
@@ -116,10 +126,7 @@ def main() -> None:
     all_json_s = timed(all_json, 1)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    buf = io.StringIO()
-    write_json(buf, [(res, exposure_list.ids(res))], {})
-    size_mb = len(buf.getvalue().encode("utf-8")) / 1e6
-    del buf
+    size_mb = Sink.size / 1e6
     load = os.getloadavg()
     lines = [
         f"## Exposure page and CLI on the OFAC SDN list ({datetime.now(timezone.utc).date()})",
@@ -141,7 +148,7 @@ def main() -> None:
         f"| `exposure --format json --status listed --limit 100`, streamed | {new_json_s * 1000:.1f} ms | "
         f"{new_json_s / old_json_s:.3f} |",
         f"| `exposure --format json`, every non-clear entity, streamed ({size_mb:.0f} MB written; peak Python "
-        f"memory while writing {peak / 1e6:.1f} MB, into an in-memory buffer here) | {all_json_s * 1000:.0f} ms | "
+        f"memory while writing {peak / 1e6:.1f} MB) | {all_json_s * 1000:.0f} ms | "
         f"{all_json_s / old_json_s:.3f} |",
     ]
     print("\n".join(lines))

@@ -338,6 +338,8 @@ def demo(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen
     report = run_ingest("csv", [SEED_CASE], store_url=str(path), dataset="ownerscope-demo",
                         show_progress=False, published=DEMO_PUBLISHED)
     out.print(report.summary(), highlight=False, markup=False)
+    out.print(f"demo store: {path} (other commands: --store {path}, or export OWNERSCOPE_STORE={path})",
+              highlight=False, markup=False)
     if report.quarantined:
         from .errors import InputError
 
