@@ -20,7 +20,7 @@ from ..errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from ..text import norm
 from .model import RELATION_LABELS, Designation, Entity, Relation, Source, dedupe
 from .cypher_guard import check_read_only
-from .store import QueryResult, Subgraph
+from .views import QueryResult, Subgraph
 from . import rows as R
 
 REL_PROPS = ("id STRING, share DOUBLE, share_min DOUBLE, share_max DOUBLE, start_date STRING, "

@@ -12,7 +12,7 @@ from ..text import MIN_NAME_CHARS, norm, search_text
 from .model import LABEL_RELATIONS, Designation, Entity, Relation, Source
 
 if TYPE_CHECKING:
-    from .store import Subgraph
+    from .views import Subgraph
 
 REL_FIELDS = ("id", "share", "share_min", "share_max", "start_date", "end_date", "ended", "basis",
               "joint_group", "role", "note", "sources", "share_min_exclusive", "record_id", "asserted_from",
@@ -227,7 +227,7 @@ def neighbourhood(center: list[list], rows: list[list], authorities, truncated: 
     """Assemble a Subgraph from the centre row (id, name, type, country) and neighbour rows
     (label, REL_FIELDS..., source, target, other id, name, type, country); `authorities(ids)` gives
     each node's designating authorities. Shared by every backend."""
-    from .store import Subgraph
+    from .views import Subgraph
 
     nodes = {r[0]: node_view(r[0], r[1], r[2], r[3]) for r in center}
     edges = []

@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence, runtime_checkable
 
 from ..errors import ConfigError
 from .model import Designation, Entity, Relation
+from .views import QueryResult, Subgraph  # the view types live apart: backends import them, not this module
 
 NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
-
-
-@dataclass
-class Subgraph:
-    """Nodes and edges for display. Nodes: id, name, type, country, authorities. Edges: id, source,
-    target, type, share, share_min, share_max, start_date, end_date, ended, role, basis, note."""
-
-    nodes: list[dict] = field(default_factory=list)
-    edges: list[dict] = field(default_factory=list)
-    truncated: bool = False
-
-
-@dataclass
-class QueryResult:
-    columns: list[str]
-    rows: list[list[Any]]
-    truncated: bool = False
 
 
 @runtime_checkable
@@ -79,7 +62,7 @@ def open_store(url: str | None = None, *, read_only: bool = False) -> GraphStore
         from .neo4j import Neo4jStore
 
         return Neo4jStore(url, user=settings.neo4j_user, password=settings.neo4j_password,
-                          database=settings.neo4j_database)
+                          database=settings.neo4j_database, read_only=read_only)
     if "://" in url and not url.startswith("file://"):
         scheme = url.split("://", 1)[0]
         raise ConfigError(f"unknown store URL scheme {scheme!r}: use a file path (embedded LadybugDB) "
