@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -41,8 +42,13 @@ def fresh_venv(tmp_path_factory) -> Path:
                                capture_output=True, text=True, check=True).stdout.strip())
     (site / "deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     build = tmp_path_factory.mktemp("build")
+    src = build / "src"  # a copy of the checkout's package files: the build writes nothing into the checkout
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, src / name)
+    shutil.copytree(ROOT / "ownerscope", src / "ownerscope", ignore=shutil.ignore_patterns("__pycache__"))
     proc = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps",
-                           "--no-build-isolation", "--no-index", "--target", str(site), str(ROOT)],
+                           "--no-build-isolation", "--no-index", "--target", str(site), str(src)],
                           capture_output=True, text=True, cwd=build,
                           env={**os.environ, "PIP_CACHE_DIR": str(build / "cache")})
     assert proc.returncode == 0, proc.stderr[-3000:]
