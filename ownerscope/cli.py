@@ -204,6 +204,37 @@ def show(entity_id: str = typer.Argument(..., metavar="ID", help="An entity id (
                 [[s["dataset"], s["record_id"], s["url"]] for s in detail["sources"]])
 
 
+@app.command()
+@friendly
+def search(text: str = typer.Argument(..., metavar="NAME", help="A name, alias (any script) or identifier."),
+           store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+           limit: int = typer.Option(20, "--limit", "-n", min=1, max=1000, help="At most this many hits."),
+           output: Fmt = typer.Option(Fmt.table, "--format")):
+    """Find entities by name, alias or identifier, best match first (the explorer's search)."""
+    from .core import Core
+
+    if not text.strip():
+        from .errors import InputError
+
+        raise InputError("give a name to search for")
+    s = _store(store, read_only=True)
+    try:
+        hits = Core(s).search(text, limit=limit)
+    finally:
+        s.close()
+    rows = [{"id": h["id"], "name": h.get("name"), "type": h.get("type"), "country": h.get("country"),
+             "score": h.get("score"), "authorities": h.get("authorities", [])} for h in hits]
+    if output == Fmt.json:
+        print_json({"query": text, "results": rows})
+        return
+    if not rows:
+        out.print(f"no entity matches {text!r}", highlight=False, markup=False)
+        return
+    print_table(f"entities matching {text!r}", ["id", "name", "type", "country", "score", "listed by"],
+                [[r["id"], r["name"], r["type"], r["country"],
+                  "" if r["score"] is None else f"{r['score']:.0f}", ", ".join(r["authorities"])] for r in rows])
+
+
 def _share(r: dict) -> str:
     if r.get("share") is not None:
         return f"{r['share']:g}%"
@@ -307,6 +338,8 @@ def demo(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen
     report = run_ingest("csv", [SEED_CASE], store_url=str(path), dataset="ownerscope-demo",
                         show_progress=False, published=DEMO_PUBLISHED)
     out.print(report.summary(), highlight=False, markup=False)
+    out.print(f"demo store: {path} (other commands: --store {path}, or export OWNERSCOPE_STORE={path})",
+              highlight=False, markup=False)
     if report.quarantined:
         from .errors import InputError
 

@@ -337,7 +337,7 @@ def create_app(core: Core, settings: Settings) -> FastAPI:
 def _stream(core: Core, parsed: list, regimes: list[str], day: str, threshold: float, deadline: float):
     queries = [q for _, _, q in parsed if isinstance(q, MatchQuery)]
     results = iter(core.screen(queries, regimes, day, threshold=threshold))
-    counts = {"rows": 0, "matched": 0, "not_screened": 0}
+    counts = {"rows": 0, "matched": 0, "possible": 0, "not_screened": 0}
     for line, given, q in parsed:
         if time.monotonic() > deadline:
             yield json.dumps({"error": error_body(408, f"stopped at line {line}: the request took longer than "
@@ -351,11 +351,17 @@ def _stream(core: Core, parsed: list, regimes: list[str], day: str, threshold: f
             continue
         r = next(results)
         best = r["best"]
-        row = {"line": line, "input": given, "result": "match" if r["match"] else "no match",
+        tie = bool(r.get("candidates"))
+        row = {"line": line, "input": given,
+               "result": "match" if r["match"] else "possible match" if tie else "no match",
                "score": best.score if best else 0.0,
                "entity": {"id": best.entity.id, "caption": best.entity.name, "schema": ftm.schema_of(best.entity.type),
                           "features": {k: v["score"] for k, v in best.features.items()}} if best else None,
                "exposure": None}
+        if tie:  # candidates a person decides between, each with its evidence and status per regime
+            counts["possible"] += 1
+            row["reason"] = r["reason"]
+            row["candidates"] = r["candidates"]
         if r["match"]:
             counts["matched"] += 1
             row["exposure"] = {n: {k: v[k] for k in ("status", "as_of", "total", "total_max", "total_more_than", "list_versions",

@@ -262,13 +262,41 @@ class Core:
         # any output), the match index read once
         results = {name: self.exposure(name, as_of) for name in regimes}
         index = self.match_index()
+        from .decide import MATCH, decide, evidence
+
         for q in queries:
             total, hits = self.match(q, limit=limit, cutoff=0.0, index=index)
             best = hits[0] if hits else None
-            matched = best is not None and best.score >= threshold
-            yield {"best": best, "others": hits[1:], "match": matched,
+            # a match only when the best stands alone; a tie is a possible match for a person to decide
+            d = decide([h.score for h in hits], threshold, threshold)
+            matched = d.decision == MATCH
+            tied = [hits[k] for k in d.tied] if len(d.tied) > 1 else []
+            yield {"best": best, "others": hits[1:], "match": matched, "decision": d.decision,
+                   "reason": d.reason,
+                   "candidates": [{**evidence(h.entity, h.features.get("name", {}).get("candidate")),
+                                   "score": h.score, "features": {k: v["score"] for k, v in h.features.items()},
+                                   "status": {n: r.status_of(h.entity.id) for n, r in results.items()}}
+                                  for h in tied],
                    "exposure": {n: self.regime_summary(r, best.entity.id) for n, r in results.items()}
                    if matched else None}
+
+    # ------------------------------------------------------------------ exposure lists
+    def exposure_page(self, regime: str, as_of: str | None = None, statuses: Sequence[str] | None = None,
+                      authorities: Sequence[str] | None = None, text: str | None = None, offset: int = 0,
+                      limit: int | None = 50):
+        """One page of a regime's results: filtered by status, authority (the entity's own listings in
+        force) and text (name or id), most serious first; no explanations built."""
+        from . import exposure_list
+
+        return exposure_list.page(self.exposure(regime, as_of), statuses, authorities, text, offset, limit)
+
+    def exposure_ids(self, regime: str, as_of: str | None = None, statuses: Sequence[str] | None = None,
+                     authorities: Sequence[str] | None = None, text: str | None = None,
+                     limit: int | None = None) -> list[str]:
+        """The ids of a regime's results that pass the filters, most serious first."""
+        from . import exposure_list
+
+        return exposure_list.ids(self.exposure(regime, as_of), statuses, authorities, text, limit)
 
 
 __all__ = ["Core", "DEFAULT_REGIMES"]

@@ -13,6 +13,12 @@ REGIME_FILE_HELP = ("A TOML or JSON file defining regimes as data (threshold, co
 AS_OF_HELP = "Evaluate listings and ownership in force on this date (YYYY-MM-DD). Default: today."
 
 
+class ExposureFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+
+
 class ReportFormat(str, Enum):
     html = "html"
     pdf = "pdf"
@@ -21,63 +27,81 @@ class ReportFormat(str, Enum):
 
 
 def register(app: typer.Typer, friendly) -> None:
-    from ..cli import STORE_HELP, Fmt, _store
+    from ..cli import STORE_HELP, _store
 
     @app.command()
     @friendly
     def exposure(
         entity: List[str] = typer.Option([], "--entity", "-e", help="Only these entity ids (repeatable); "
                                          "default: every entity that is not clear."),
-        regime: Optional[str] = typer.Option(None, "--regime", "-r", help=REGIME_HELP),
+        regime: List[str] = typer.Option([], "--regime", "-r", help=REGIME_HELP + " Repeatable: the "
+                                         "ownership graph is built once and shared by every regime."),
         as_of: Optional[str] = typer.Option(None, "--as-of", help=AS_OF_HELP),
-        output: Fmt = typer.Option(Fmt.table, "--format", help="A table (with explanations for --entity) "
-                                   "or one JSON object {regime, as_of, entities}."),
+        status: List[str] = typer.Option([], "--status", "-s", help="Only entities with this status "
+                                         "(listed, derived, possible, review, exposed, clear; repeatable)."),
+        limit: Optional[int] = typer.Option(None, "--limit", "-n", min=0, help="At most this many entities "
+                                            "per regime, most serious first."),
+        output: ExposureFormat = typer.Option(ExposureFormat.table, "--format", help="table (explanations "
+                                              "with --entity or --explain); json: one object {regime, as_of, "
+                                              "counts, datasets, entities} streamed, {as_of, regimes: [...]} "
+                                              "for several regimes; jsonl: one entity verdict a line."),
         regime_file: Optional[Path] = typer.Option(None, "--regime-file", help=REGIME_FILE_HELP),
         store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
         explain: bool = typer.Option(False, "--explain", help="Print every explanation in table format."),
     ):
         """Which entities each regime's ownership rule catches, and why.
 
-        Statuses: listed, derived (owned or controlled under the rule), possible (caught for some value within published share ranges or unknown shares), review (an indication such as the EU largest-minority case), exposed (listed ownership below the threshold) and clear.
+        Statuses: listed, derived (owned or controlled under the rule), possible (caught for some value within published share ranges or unknown shares), review (an indication such as the EU largest-minority case), exposed (listed ownership below the threshold) and clear. JSON output streams: explanations are computed only for the entities written.
         """
-        from ..console import err, out, print_json, print_table
-        from ..errors import NotFound
-        from .engine import exposure_for_store
-        from .explain import holding_words
-        from .regimes import get_regime
+        import sys
 
-        reg = get_regime(regime, regime_file)
+        from ..console import err
+        from ..core import Core
+        from ..core.exposure_list import check_statuses
+        from ..errors import NotFound
+        from .regimes import builtin_regimes, get_regime, load_regime_file
+        from .stream import print_tables, write_json, write_jsonl
+
+        names = list(dict.fromkeys(regime)) or [get_regime(None, regime_file).name]
+        regimes = {**builtin_regimes(), **(load_regime_file(regime_file) if regime_file else {})}
+        for n in names:
+            get_regime(n, regime_file)  # one clear error for an unknown regime, before any work
+        statuses = check_statuses(status)
+        if "clear" in statuses and not entity:
+            from ..errors import InputError
+
+            raise InputError("--status clear needs --entity: without it only entities that are not clear "
+                             "are listed")
         s = _store(store, read_only=True)
         try:
+            core = Core(s, regimes={n: regimes[n] for n in names})
             ids = []
             for e in entity:
                 rid = s.resolve_id(e)
                 if rid is None:
                     raise NotFound(f"no entity with id {e!r}")
                 ids.append(rid)
-            with err.status(f"computing {reg.name} exposure..."):
-                res = exposure_for_store(s, reg, as_of)
+            with err.status(f"computing {', '.join(names)} exposure..."):
+                results = [core.exposure(n, as_of) for n in names]
         finally:
             s.close()
-        chosen = ids or None
-        if output == Fmt.json:
-            print_json(res.to_json(chosen))
-            return
-        verdicts = [res.verdict(i) for i in (chosen or res.non_clear_ids())]
-        th = res.threshold
-        print_table(f"{reg.name} exposure on {res.as_of} (threshold: {th.words()})",
-                    ["status", "id", "name", "listed holding", "listed persons"],
-                    [[v["status"], v["id"], v["name"], "" if v["status"] in ("listed", "clear")
-                      else holding_words(v.get("total"), v.get("total_max")),
-                      ", ".join(v.get("listed_persons", [])[:5])]
-                     for v in verdicts])
-        counts = res.counts()
-        out.print(", ".join(f"{k} {counts[k]:,}" for k in counts), highlight=False, markup=False)
-        out.print(f"data: {res.currency['words']}", highlight=False, markup=False)
-        if chosen or explain:
-            for v in verdicts:
-                out.print("")
-                out.print(v["explanation"], highlight=False, markup=False)
+
+        def chosen(res) -> list[str]:
+            if ids:
+                picked = [i for i in dict.fromkeys(ids) if not statuses or res.status_of(i) in statuses]
+                return picked if limit is None else picked[:limit]
+            from ..core import exposure_list
+
+            return exposure_list.ids(res, statuses or None, limit=limit)
+
+        selection = [(res, chosen(res)) for res in results]
+        filters = {"statuses": statuses, "limit": limit, "entities": ids}
+        if output == ExposureFormat.json:
+            write_json(sys.stdout, selection, filters)
+        elif output == ExposureFormat.jsonl:
+            write_jsonl(sys.stdout, selection)
+        else:
+            print_tables(selection, show_explanations=bool(ids) or explain)
 
     @app.command()
     @friendly
@@ -93,6 +117,14 @@ def register(app: typer.Typer, friendly) -> None:
                                             help="Effective ownership (%) from which a natural person is "
                                             "listed as an ultimate beneficial owner."),
         store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
+        case_ref: Optional[str] = typer.Option(None, "--case-ref", help="The case reference to print on "
+                                               "every page."),
+        analyst: Optional[str] = typer.Option(None, "--analyst", help="Who prepared the report."),
+        reviewer: Optional[str] = typer.Option(None, "--reviewer", help="Who reviewed it."),
+        decision: Optional[str] = typer.Option(None, "--decision", help="The decision taken (e.g. 'block', "
+                                               "'escalate', 'no match')."),
+        notes: Optional[str] = typer.Option(None, "--notes", help="The analyst's notes (text, or @FILE to "
+                                            "read them from a file)."),
     ):
         """Write a report on one entity for a compliance officer.
 
@@ -104,12 +136,22 @@ def register(app: typer.Typer, friendly) -> None:
         from .report import build_report, write_report
 
         regimes = [get_regime(r, regime_file) for r in (regime or ["ofac", "eu", "uk"])]
+        text = notes
+        if notes and notes.startswith("@"):
+            from ..errors import InputError
+
+            try:
+                text = Path(notes[1:]).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as e:
+                raise InputError(f"--notes {notes}: cannot read the file: {e}") from None
         s = _store(store, read_only=True)
         try:
             rid = s.resolve_id(entity)
             if rid is None:
                 raise NotFound(f"no entity with id {entity!r}")
-            data = build_report(s, rid, regimes, as_of, ubo_threshold=ubo_threshold)
+            data = build_report(s, rid, regimes, as_of, ubo_threshold=ubo_threshold,
+                                case={"reference": case_ref, "analyst": analyst, "reviewer": reviewer,
+                                      "decision": decision, "notes": text})
         finally:
             s.close()
         write_report(data, fmt.value, output)

@@ -69,11 +69,13 @@ def ancestors(g: OwnershipGraph, target: int, limit: int = 200_000) -> list[int]
     return list(seen)
 
 
-def effective_owners(g: OwnershipGraph, entity_id: str) -> dict[str, float]:
-    """Integrated ownership (percent) of every direct or indirect owner in one entity.
+def effective_owners(g: OwnershipGraph, entity_id: str, share: np.ndarray | None = None) -> dict[str, float]:
+    """Integrated ownership (percent) of every direct or indirect owner in one entity: with each share at
+    its lower published value (the default), or at `share` (g.hi: each at its highest possible value).
 
     y[u] = w(u, t) + sum over v != t of w(u, v) * y[v]: paths that run through t itself are not counted.
     """
+    weights = g.lo if share is None else share
     t = g.index.get(entity_id)
     if t is None:
         return {}
@@ -86,7 +88,7 @@ def effective_owners(g: OwnershipGraph, entity_id: str) -> dict[str, float]:
             if g.kind[e] == OWNERSHIP and u in local:
                 rows.append(local[u])
                 cols.append(local[v])
-                vals.append(g.lo[e] / 100.0)
+                vals.append(weights[e] / 100.0)
     k = len(nodes)
     w = sp.csr_matrix((vals, (rows, cols)), shape=(k, k))
     b = np.asarray(w[:, 0].todense()).ravel()
@@ -104,3 +106,30 @@ def ultimate_beneficial_owners(g: OwnershipGraph, entity_id: str, threshold: flo
         if g.types[i] == "person" and pct >= threshold - 1e-9:
             out.append({"id": oid, "name": g.name(i), "effective_share": round(pct, 4)})
     return sorted(out, key=lambda d: (-d["effective_share"], d["name"]))
+
+
+def ubo_candidates(g: OwnershipGraph, entity_id: str, threshold: float = 25.0) -> list[dict]:
+    """Natural persons whose stake is not (fully) published: an unknown share or a range somewhere on their
+    path. Each with its floor (published shares only) and its ceiling (every unknown share at the most the
+    other holders leave), and whether the ceiling reaches `threshold`. They are candidates for a person to
+    check, never dropped as "none found"."""
+    low = effective_owners(g, entity_id)
+    high = effective_owners(g, entity_id, g.hi)
+    t = g.index.get(entity_id)
+    direct_notes: dict[str, str] = {}
+    if t is not None:
+        for e in g.in_edges(t).tolist():
+            if g.kind[e] == OWNERSHIP and not g.exact[e]:
+                row = g.edge(e)
+                if row.get("note"):
+                    direct_notes.setdefault(g.ids[int(g.src[e])], row["note"])
+    out = []
+    for oid, hi in high.items():
+        i = g.index[oid]
+        lo = low.get(oid, 0.0)
+        if g.types[i] != "person" or hi - lo <= 1e-6 or lo >= threshold - 1e-9:
+            continue
+        out.append({"id": oid, "name": g.name(i), "effective_min": round(lo, 4),
+                    "effective_max": round(min(hi, 100.0), 4),
+                    "could_reach_threshold": hi >= threshold - 1e-6, "note": direct_notes.get(oid)})
+    return sorted(out, key=lambda d: (not d["could_reach_threshold"], -d["effective_max"], d["name"]))

@@ -68,21 +68,24 @@ class ExposureResult:
                                                   self.graph.ids[i]))
         return [self.graph.ids[i] for i in idx]
 
-    def verdict(self, entity_id: str) -> dict:
-        """Status, human-readable explanation and JSON proof of one entity."""
-        if entity_id not in self._cache:
-            from .currency import clear_words
-            from .explain import explain
+    def verdict(self, entity_id: str, keep: bool = True) -> dict:
+        """Status, human-readable explanation and JSON proof of one entity (kept for the next call unless
+        `keep` is false: a stream of every verdict holds one at a time)."""
+        if entity_id in self._cache:
+            return self._cache[entity_id]
+        from .currency import clear_words
+        from .explain import explain
 
-            v = explain(self, entity_id)
-            cur = self.currency
-            v["data_currency"] = cur["words"]
-            if v["status"] == "clear":
-                v["clear_words"] = clear_words(cur, self.regime.name)
-                v["no_list"] = cur["no_list"]
-            v["explanation"] = v["explanation"] + f"\nData: {cur['words']}."
+        v = explain(self, entity_id)
+        cur = self.currency
+        v["data_currency"] = cur["words"]
+        if v["status"] == "clear":
+            v["clear_words"] = clear_words(cur, self.regime.name)
+            v["no_list"] = cur["no_list"]
+        v["explanation"] = v["explanation"] + f"\nData: {cur['words']}."
+        if keep:
             self._cache[entity_id] = v
-        return self._cache[entity_id]
+        return v
 
     @cached_property
     def effective_listed(self) -> np.ndarray:
@@ -96,13 +99,16 @@ class ExposureResult:
     def verdicts(self) -> dict[str, dict]:
         return {i: self.verdict(i) for i in self.non_clear_ids()}
 
-    def to_json(self, entity_ids: list[str] | None = None) -> dict:
-        ids = self.non_clear_ids() if entity_ids is None else entity_ids
+    def json_head(self) -> dict:
+        """The JSON object of the result without its `entities` (they stream after it)."""
         cur = self.currency
         return {"regime": self.regime.name, "as_of": self.as_of, "threshold": self.threshold.to_dict(),
                 "counts": self.counts(), "datasets": cur["datasets"], "missing_lists": cur["missing"],
-                "data_currency": cur["words"], "other_lists": cur["other_lists"],
-                "entities": [self.verdict(i) for i in ids]}
+                "data_currency": cur["words"], "other_lists": cur["other_lists"]}
+
+    def to_json(self, entity_ids: list[str] | None = None) -> dict:
+        ids = self.non_clear_ids() if entity_ids is None else entity_ids
+        return {**self.json_head(), "entities": [self.verdict(i) for i in ids]}
 
 
 def normalise_as_of(as_of: str | None) -> str:

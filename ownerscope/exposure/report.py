@@ -18,7 +18,7 @@ from .. import __version__
 from ..csvsafe import csv_text
 from ..errors import InputError
 from ..urls import web_url
-from .effective import effective_owners, ultimate_beneficial_owners
+from .effective import effective_owners, ubo_candidates, ultimate_beneficial_owners
 from .engine import exposure_on_graph, normalise_as_of
 from .explain import _dates, _sources, holding_words, share_words
 from .ownership_graph import OWNERSHIP, build_graph
@@ -52,7 +52,8 @@ def _structure(g, root: int, results: list) -> dict:
             if u in keep:
                 row = g.edge(e)
                 edges.append({"id": row["id"], "source": g.ids[u], "target": g.ids[v], "kind": row["type"],
-                              "label": share_words(row), "dashed": False, "share": row["share"],
+                              "label": picture_label(row), "words": share_words(row), "dashed": False,
+                              "share": row["share"],
                               "start_date": row["start_date"], "end_date": row["end_date"],
                               "sources": _sources(row["sources"])})
     ids = {g.ids[v] for v in keep}
@@ -65,7 +66,10 @@ def _structure(g, root: int, results: list) -> dict:
                 ids.add(src)
         for row in ina.filter(ina["target"].is_in(list(ids)) & ina["source"].is_in(list(ids))).iter_rows(named=True):
             edges.append({"id": row["id"], "source": row["source"], "target": row["target"], "kind": row["type"],
-                          "label": share_words(row) + (" (indirect, not counted)" if row.get("why") == "indirect"
+                          "label": picture_label(row) + (" indirect" if row.get("why") == "indirect"
+                                                         else " ended" if row.get("why") == "not_in_force"
+                                                         else f" {row.get('why') or 'not in force'}"),
+                          "words": share_words(row) + (" (indirect, not counted)" if row.get("why") == "indirect"
                                                        else " (not in force)"), "dashed": True, "share": row["share"],
                           "start_date": row["start_date"], "end_date": row["end_date"],
                           "sources": _sources(row["sources"])})
@@ -78,7 +82,41 @@ def _structure(g, root: int, results: list) -> dict:
     return {"nodes": nodes, "edges": edges}
 
 
-def build_report(store, entity_id: str, regimes: list, as_of: str | None, ubo_threshold: float = 25.0) -> dict:
+CASE_FIELDS = ("reference", "analyst", "reviewer", "decision", "notes")
+
+
+def case_fields(**given) -> dict:
+    """The filing details of a report (case reference, analyst, reviewer, decision, notes): text as given,
+    stripped; an empty one is left out of the report's header rather than printed blank."""
+    out = {}
+    for k in CASE_FIELDS:
+        v = given.get(k)
+        if v is not None and str(v).strip():
+            out[k] = str(v).strip()
+    return out
+
+
+def _listings(detail: dict, as_of: str, list_versions: list[dict]) -> list[dict]:
+    """Every listing of the entity, sanctions or not, with its legal basis (program) where the source
+    gives one, whether it is in force on the date and the list version it comes from."""
+    from ..authorities import kind, label
+    from ..dates import active_on
+
+    names = {lv["id"]: lv.get("name") or lv.get("format") for lv in list_versions}
+    out = []
+    for d in detail.get("designations", []):
+        a = d.get("authority") or ""
+        out.append({"authority": a, "authority_label": label(a), "kind": kind(a), "program": d.get("program"),
+                    "start_date": d.get("start_date"), "end_date": d.get("end_date"),
+                    "in_force": active_on(d.get("start_date"), d.get("end_date"), as_of),
+                    "note": d.get("note"), "list_version": names.get(d.get("list_version")),
+                    "sources": d.get("sources", [])})
+    out.sort(key=lambda x: (x["kind"] != "sanctions", x["authority"], x["program"] or ""))
+    return out
+
+
+def build_report(store, entity_id: str, regimes: list, as_of: str | None, ubo_threshold: float = 25.0,
+                 case: dict | None = None) -> dict:
     as_of = normalise_as_of(as_of)
     g = build_graph(store.ownership_frame(), store.designation_frame(), store.entity_frame(), as_of)
     results = [exposure_on_graph(g, r) for r in regimes]
@@ -112,15 +150,21 @@ def build_report(store, entity_id: str, regimes: list, as_of: str | None, ubo_th
         "title": f"Ownership and sanctions exposure: {detail.get('name') or entity_id}",
         "generated_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "as_of": as_of, "ownerscope_version": __version__, "store": getattr(store, "url", ""),
+        "case": case_fields(**(case or {})),
         "entity": {"id": entity_id, "name": detail.get("name") or entity_id, "type": detail.get("type"),
                    "country": detail.get("country"), "aliases": detail.get("aliases", []),
-                   "identifiers": detail.get("identifiers", []), "designations": detail.get("designations", [])},
+                   "identifiers": detail.get("identifiers", []), "addresses": detail.get("addresses", []),
+                   "birth_dates": detail.get("birth_dates", []), "nationalities": detail.get("nationalities", []),
+                   "designations": detail.get("designations", [])},
+        "listings": _listings(detail, as_of, list_versions),
         "verdicts": verdicts,
         "structure": structure, "svg": svg,
         "effective_owners": [{"id": k, "name": g.name(g.index[k]), "type": g.types[g.index[k]],
                               "effective_share": round(v, 4)} for k, v in top],
         "ubo_threshold": ubo_threshold,
         "ubos": ultimate_beneficial_owners(g, entity_id, ubo_threshold) if i is not None else [],
+        # persons whose stake is not published: shown as such, never folded into "none found"
+        "ubo_candidates": ubo_candidates(g, entity_id, ubo_threshold) if i is not None else [],
         "data": {"datasets": datasets, "list_versions": list(used.values()),
                  "source_urls": sorted({u for _, u in sources if u}),
                  "entities_in_store": g.n, "ownership_and_control_edges_in_force": g.m,
@@ -151,7 +195,7 @@ def write_report(data: dict, fmt: str, path: Path) -> None:
 CSV_COLUMNS = ("regime", "as_of", "entity_id", "status", "section", "depth", "target_id", "owner_id",
                "owner_name", "owner_status", "edge_id", "type", "share", "share_min", "share_max", "counted",
                "running_total", "threshold", "start_date", "end_date", "basis", "joint_group", "note",
-               "source_urls", "data_currency")
+               "source_urls", "data_currency", "case_reference", "analyst", "reviewer", "decision")
 
 
 def proof_rows(v: dict):
@@ -208,6 +252,9 @@ def report_csv(data: dict) -> str:
             for r in proof or [{"regime": v["regime"], "as_of": v["as_of"], "entity_id": v["id"],
                                 "status": v["status"], "section": "verdict"}]:
                 r["data_currency"] = v.get("clear_words") or v.get("data_currency")
+                case = data.get("case") or {}
+                r.update(case_reference=case.get("reference"), analyst=case.get("analyst"),
+                         reviewer=case.get("reviewer"), decision=case.get("decision"))
                 yield r
 
     return csv_text(CSV_COLUMNS, rows())
@@ -219,7 +266,50 @@ def _templates() -> Environment:
                       undefined=Undefined, keep_trailing_newline=True)
     env.filters.update(share_words=share_words, dates=_dates, g=lambda x: f"{x:g}", weblink=web_url)
     env.globals["holding_words"] = holding_words
+    env.globals["ubo_words"] = ubo_words
+    env.globals["candidate_range"] = candidate_range
     return env
+
+
+def candidate_range(c: dict, threshold: float) -> str:
+    """'0% to 40% on the other published stakes, could reach 25%' / '... just under 25%'."""
+    lo, hi = c["effective_min"], c["effective_max"]
+    top = f"just under {threshold:g}%" if not c["could_reach_threshold"] and round(hi, 2) >= threshold \
+        else f"{hi:g}%"
+    return (f"{lo:g}% to {top} on the other published stakes"
+            + (f", could reach {threshold:g}%" if c["could_reach_threshold"] else ""))
+
+
+def picture_label(row: dict) -> str:
+    """A short label for an edge in the picture ("25%+", "25–50%", "?%", "control"); the proof has the words."""
+    if row.get("type") == "control":
+        return "control"
+    share, lo, hi = row.get("share"), row.get("share_min"), row.get("share_max")
+    strict = bool(row.get("share_min_exclusive"))
+    if share is not None:
+        return f"{share:g}%" + ("+" if strict and lo == share else "")
+    if lo is not None or hi is not None:
+        left = "" if lo is None else f"{'>' if strict else ''}{lo:g}"
+        return f"{left}–{'' if hi is None else f'{hi:g}'}%"
+    return "?%" if row.get("type") in ("ownership", "interest") else (row.get("type") or "")
+
+
+def ubo_words(data: dict) -> str:
+    """The beneficial-owner finding in one sentence, the same in every format."""
+    th = f"{data['ubo_threshold']:g}%"
+    ubos = data.get("ubos") or []
+    cands = data.get("ubo_candidates") or []
+    found = ", ".join(f"{u['name']} ({u['effective_share']:g}%)" for u in ubos)
+    cand = "; ".join(f"{c['name']}: stake not published, {candidate_range(c, data['ubo_threshold'])}"
+                     + (f" ({c['note']})" if c.get("note") else "") for c in cands)
+    if ubos and cands:
+        return f"{found}. Candidates with unknown stakes: {cand}."
+    if ubos:
+        return found + "."
+    if cands:
+        return (f"no natural person is known to hold {th} or more from published shares; candidates with "
+                f"unknown stakes: {cand}.")
+    return f"none found at or above {th} (published shares only; no person with an unpublished stake)."
 
 
 def report_html(data: dict) -> str:

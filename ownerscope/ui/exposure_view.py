@@ -77,7 +77,22 @@ def actions_bar():
         dcc.Dropdown(id=ids.REPORT_FORMAT, clearable=False, value="html", className="report-format",
                      options=[{"label": f.upper(), "value": f} for f in ("html", "pdf", "json", "csv")]),
         html.Button("Download report", id=ids.REPORT_GO, className="button primary"),
+        html.Details(className="report-case", children=[
+            html.Summary("Case details for the report"),
+            *[html.Label([label, (dcc.Textarea if name == "notes" else dcc.Input)(
+                id={"type": ids.REPORT_CASE, "field": name}, value="", className="case-field",
+                **({} if name == "notes" else {"type": "text"}))]) for name, label in CASE_LABELS],
+        ]),
     ])
+
+
+CASE_LABELS = (("reference", "Case reference"), ("analyst", "Analyst"), ("reviewer", "Reviewer"),
+               ("decision", "Decision"), ("notes", "Notes"))
+
+
+def case_from(values, field_ids) -> dict:
+    """The case details typed on the page ({"reference": ..., ...}) from the pattern-matched inputs."""
+    return {i["field"]: v for i, v in zip(field_ids or [], values or []) if isinstance(i, dict) and v}
 
 
 def proof_ids(entity_id: str, regime: str | None, as_of: str | None) -> tuple[list[str], list[str], list[str]]:
@@ -90,7 +105,8 @@ def proof_ids(entity_id: str, regime: str | None, as_of: str | None) -> tuple[li
     return nodes, list(proof.get("edge_ids", [])), list(proof.get("context_edge_ids", []))
 
 
-def report_bytes(entity_id: str, regime: str | None, as_of: str | None, fmt: str) -> tuple[bytes, str]:
+def report_bytes(entity_id: str, regime: str | None, as_of: str | None, fmt: str,
+                 case: dict | None = None) -> tuple[bytes, str]:
     import tempfile
     from pathlib import Path
 
@@ -99,7 +115,8 @@ def report_bytes(entity_id: str, regime: str | None, as_of: str | None, fmt: str
     from ..exposure.report import build_report, write_report
 
     names = [regime] if regime else ["ofac", "eu", "uk"]
-    data = build_report(context.store(), entity_id, [get_regime(n) for n in names], normalise_as_of(as_of))
+    data = build_report(context.store(), entity_id, [get_regime(n) for n in names], normalise_as_of(as_of),
+                        case=case)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"report.{fmt}"
         write_report(data, fmt, path)

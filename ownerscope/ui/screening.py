@@ -28,12 +28,15 @@ def parse_names(text: str | None) -> list[str]:
 
 
 def screen(names: list[str], as_of: str | None) -> list[dict]:
+    from ..core import decide as dc
+
     store = context.store()
     results = {r: exposure_view.result(r, as_of) for r in REGIMES}
     out = []
     for name in names:
-        row = {"input": name, "match": "no match", "id": "", "name": "", "type": "", "score": 0.0,
-               "authorities": "", "other_lists": "", "also": "", **{r: "" for r in REGIMES}}
+        row = {"input": name, "match": dc.NO_MATCH, "id": "", "name": "", "type": "", "score": 0.0,
+               "authorities": "", "other_lists": "", "also": "", "reason": "", "candidates": [],
+               "evidence": "", **{r: "" for r in REGIMES}}
         junk = not_a_name(name)
         if junk:
             row.update({"match": "not screened", "also": junk})
@@ -44,19 +47,37 @@ def screen(names: list[str], as_of: str | None) -> list[dict]:
         if best:
             score = min(best["score"], 100.0)
             auth = best.get("authorities", [])
+            # the entity whose id was typed stands alone (search scores it above 100)
+            d = dc.decide([h["score"] for h in hits], MATCH, POSSIBLE, scale=100.0) if best["score"] <= 100 \
+                else dc.Decision(dc.MATCH, [0])
             row.update({"id": best["id"], "name": best["name"], "type": best["type"], "score": round(score, 1),
                         # sanctions apart from export controls and other lists, which are never "listed"
                         "authorities": ", ".join(a.upper() for a in auth if is_sanctions(a)),
                         "other_lists": ", ".join(label(a) for a in auth if not is_sanctions(a)),
-                        "match": "match" if score >= MATCH else "possible" if score >= POSSIBLE else "weak",
+                        "match": d.decision, "reason": d.reason,
                         "also": "; ".join(f"{h['name']} ({h['score']:.0f})" for h in hits[1:])})
+            if d.decision == dc.POSSIBLE:  # a person decides: each candidate with its evidence
+                records = {e.id: e for e in store.entity_records([hits[k]["id"] for k in d.tied])}
+                for k in d.tied:
+                    h = hits[k]
+                    ev = dc.evidence(records[h["id"]]) if h["id"] in records else {
+                        "id": h["id"], "name": h["name"], "type": h["type"], "countries": [h["country"]]
+                        if h.get("country") else [], "birth_dates": [], "identifiers": []}
+                    ev["score"] = round(min(h["score"], 100.0), 1)
+                    ev["listed_by"] = h.get("authorities", [])
+                    row["candidates"].append(ev)
+                row["evidence"] = " | ".join(f"{dc.evidence_words(ev)} ({ev['score']:.0f})" for ev in row["candidates"])
+        shown = best and row["match"] != dc.WEAK
         for r, res in results.items():
-            row[r] = res.status_of(best["id"]) if best and row["match"] != "weak" else ""
+            row[r] = res.status_of(best["id"]) if shown else ""
             # a regime with no list loaded is never "clear": it was not screened
             row[f"{r}_label"], row[f"{r}_class"] = exposure_view.badge(row[r], res) if row[r] else ("", "")
             if row[r] == "clear" and res.currency["no_list"]:
                 row[r] = "no list"
             row[f"{r}_data"] = res.currency["words"]
+            # a tie: every candidate's status, for the person who decides
+            for ev in row["candidates"]:
+                ev.setdefault("status", {})[r] = res.status_of(ev["id"])
         out.append(row)
     return out
 
@@ -68,7 +89,7 @@ def data_lines(as_of: str | None) -> list[str]:
 
 def to_csv(rows: list[dict]) -> str:
     cols = ["input", "match", "score", "id", "name", "type", "authorities", *REGIMES, "also", "other_lists",
-            *[f"{r}_data" for r in REGIMES]]
+            "reason", "evidence", *[f"{r}_data" for r in REGIMES]]
     return csv_text(cols, rows, extrasaction="ignore")
 
 

@@ -97,7 +97,7 @@ def test_screen_streams_a_status_per_regime_for_every_row(client):
     lines = [json.loads(l) for l in r.text.splitlines()]
     rows, summary = lines[:-1], lines[-1]["summary"]
     assert [row["line"] for row in rows] == [2, 3, 4, 5, 6]
-    assert summary == {"rows": 5, "matched": 3, "not_screened": 1}
+    assert summary == {"rows": 5, "matched": 3, "possible": 0, "not_screened": 1}
     assert rows[0]["entity"]["id"] == "ofac-17260" and rows[0]["exposure"]["ofac"]["status"] == "listed"
     assert all(set(row["exposure"]) == {"ofac", "eu", "uk"} for row in rows if row["result"] == "match")
     assert rows[3]["result"] == "not screened" and "too short" in rows[3]["reason"]

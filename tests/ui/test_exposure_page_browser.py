@@ -45,3 +45,37 @@ def test_exposure_list_links_and_csv(demo_url, tmp_path):
         out.get_by_role("link", name="2Rivers DMCC").click()
         wait_for_node(page, "Coral Energy Group")
         assert not errors, errors
+
+
+def test_exposure_page_filtered_by_status_authority_and_text(demo_url):
+    with browser_page() as (page, errors):
+        page.goto(demo_url + "/exposure")
+        out = page.locator("#exposure-output")
+        out.locator("table").wait_for(timeout=20000)
+        # only "listed": every row is LISTED, most serious first, nothing else
+        for s in ("derived", "possible", "review", "exposed"):
+            page.get_by_label(s, exact=True).uncheck()
+        page.get_by_label("listed", exact=True).check()
+        out.get_by_text("State Corporation Rostec").wait_for(timeout=15000)
+        page.wait_for_function("() => !document.querySelector('#exposure-output').innerText.includes('EXPOSED')",
+                               timeout=15000)
+        badges = out.locator("td .badge").all_inner_texts()
+        assert badges and set(badges) == {"LISTED"}, badges
+        assert "VSMPO-AVISMA Corporation" not in out.inner_text()
+        assert "entities match; showing 1–" in out.inner_text()
+        # text filter
+        page.fill("#exposure-text", "rosoboron")
+        page.press("#exposure-text", "Enter")
+        page.wait_for_function("() => document.querySelector('#exposure-output').innerText.includes('1 entities match')",
+                               timeout=15000)
+        assert "Rosoboronexport" in out.inner_text() and "State Corporation Rostec" not in out.inner_text()
+        page.fill("#exposure-text", "")
+        page.press("#exposure-text", "Enter")
+        # exposed only, then by authority: VSMPO-AVISMA is itself listed by Canada (and US BIS)
+        page.get_by_label("listed", exact=True).uncheck()
+        page.get_by_label("exposed", exact=True).check()
+        out.get_by_text("VSMPO-AVISMA Corporation").wait_for(timeout=15000)
+        row = out.locator("tr", has_text="VSMPO-AVISMA Corporation")
+        assert "CA" in row.inner_text() and "US-BIS" in row.inner_text()
+        page.screenshot(path=str(artifact_dir() / "exposure-filtered.png"), full_page=True)
+        assert not errors, errors

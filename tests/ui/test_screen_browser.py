@@ -41,3 +41,28 @@ def test_screen_a_list(demo_url, tmp_path):
         page.locator(".screen-table a", has_text="State Corporation Rostec").click()
         wait_for_node(page, "Sergei Chemezov")
         assert not errors, errors
+
+
+def test_screening_tie_is_a_possible_match(demo_url):
+    """"VSMPO" scores the same on VSMPO-AVISMA Corporation and VSMPO-AVISMA management: not a match on
+    whichever sorts first, but a possible match, both candidates shown with their evidence."""
+    with browser_page() as (page, errors):
+        page.goto(demo_url + "/screen")
+        page.locator("#screen-text").fill("VSMPO\nState Corporation Rostec")
+        page.fill("#screen-as-of", "2025-06-01")
+        page.click("#screen-run")
+        table = page.locator(".screen-table")
+        table.wait_for(timeout=20000)
+        rows = table.locator("tr")
+        vsmpo = rows.nth(1)
+        assert vsmpo.locator(".m-possible-match").count() == 1
+        assert "possible match" in vsmpo.inner_text() and "a person decides" in vsmpo.inner_text()
+        candidates = vsmpo.locator(".candidate")
+        assert candidates.count() == 2
+        text = vsmpo.locator(".candidates").inner_text()
+        assert "VSMPO-AVISMA Corporation" in text and "VSMPO-AVISMA management" in text
+        assert "country RU" in text and "no date of birth" in text and "OFAC exposed" in text
+        assert rows.nth(2).locator(".m-match").count() == 1  # Rostec stands alone: a match
+        assert "1 possible (for you to decide)" in page.locator(".screen-out").inner_text()
+        page.screenshot(path=str(artifact_dir() / "screen-tie.png"), full_page=True)
+        assert not errors, errors

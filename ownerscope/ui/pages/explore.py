@@ -196,12 +196,14 @@ def register():
 
     @callback(Output(ids.REPORT_DOWNLOAD, "data"), Input(ids.REPORT_GO, "n_clicks"),
               State(ids.REPORT_FORMAT, "value"), State(ids.GRAPH_DATA, "data"), State(ids.REGIME, "value"),
-              State(ids.AS_OF, "value"), prevent_initial_call=True)
-    def download(n, fmt, graph, regime, as_of):
+              State(ids.AS_OF, "value"), State({"type": ids.REPORT_CASE, "field": ALL}, "value"),
+              State({"type": ids.REPORT_CASE, "field": ALL}, "id"), prevent_initial_call=True)
+    def download(n, fmt, graph, regime, as_of, case_values, case_ids):
         focus = (graph or {}).get("focus")
         if not n or not focus:
             return no_update
-        payload, filename = exposure_view.report_bytes(focus, regime, as_of, fmt or "html")
+        payload, filename = exposure_view.report_bytes(focus, regime, as_of, fmt or "html",
+                                                       case=exposure_view.case_from(case_values, case_ids))
         return dcc.send_bytes(payload, filename)
 
 

@@ -75,19 +75,22 @@ def register():
         except OwnerscopeError as e:
             return html.Div(str(e), className="error"), None
         head = ["Input", "Match", "Score", "Entity", "Type", "Listed by", *[r.upper() for r in REGIMES],
-                "Other lists", "Other candidates"]
-        body = [html.Tr([html.Td(r["input"]), html.Td(r["match"], className=f"m-{r['match'].replace(' ', '-')}"),
+                "Other lists", "Candidates"]
+        body = [html.Tr([html.Td(r["input"]),
+                         html.Td([r["match"], *([html.Div(r["reason"], className="note")] if r["reason"] else [])],
+                                 className=f"m-{r['match'].replace(' ', '-')}"),
                          html.Td(f"{r['score']:.0f}" if r["score"] else ""),
                          html.Td(dcc.Link(r["name"], href=f"/?focus={r['id']}") if r["id"] else ""),
                          html.Td(r["type"]), html.Td(r["authorities"], className="auth"),
                          *[html.Td(html.Span(r[f"{g}_label"], className=f"badge {r[f'{g}_class']}") if r[g] else "")
                            for g in REGIMES],
                          html.Td(r["other_lists"], className="auth-other"),
-                         html.Td(r["also"], className="note")]) for r in rows]
+                         html.Td(_candidates(r) if r["candidates"] else r["also"], className="note")]) for r in rows]
         caught = sum(1 for r in rows if any(r[g] in ("listed", "derived") for g in REGIMES))
         skipped = sum(r["match"] == "not screened" for r in rows)
         summary = html.P(f"{len(rows) - skipped} screened: {sum(r['match'] == 'match' for r in rows)} matched, "
-                         f"{sum(r['match'] == 'possible' for r in rows)} possible, {caught} listed or caught "
+                         f"{sum(r['match'] == 'possible match' for r in rows)} possible (for you to decide), "
+                         f"{caught} listed or caught "
                          f"under at least one rule." + (f" {skipped} {'line was' if skipped == 1 else 'lines were'} not "
                                                          f"screened (too short or not a name: see the table)."
                                                          if skipped else ""),
@@ -109,3 +112,22 @@ def register():
         if not rows:
             return no_update
         return dcc.send_string(to_csv(rows), "ownerscope-screening.csv")
+
+
+def _candidates(row: dict):
+    """The candidates a person chooses between, each with its evidence and its status under each rule."""
+    items = []
+    for ev in row["candidates"]:
+        facts = []
+        if ev.get("matched_name") and ev["matched_name"] != ev.get("name"):
+            facts.append(f"matched name {ev['matched_name']}")
+        facts.append("born " + ", ".join(ev["birth_dates"][:3]) if ev.get("birth_dates") else "no date of birth")
+        facts.append("country " + ", ".join(c.upper() for c in ev["countries"][:4]) if ev.get("countries")
+                     else "no country")
+        facts.append("identifiers " + ", ".join(ev["identifiers"][:4]) if ev.get("identifiers") else "no identifier")
+        status = ", ".join(f"{g.upper()} {ev['status'][g]}" for g in REGIMES if ev.get("status", {}).get(g))
+        items.append(html.Li(className="candidate", children=[
+            dcc.Link(ev.get("name") or ev["id"], href=f"/?focus={ev['id']}"), f" ({ev['score']:.0f}, {ev['id']})",
+            html.Div("; ".join(facts), className="evidence"),
+            html.Div(status, className="evidence-status") if status else None]))
+    return html.Ul(items, className="candidates")
