@@ -69,11 +69,14 @@ def ancestors(g: OwnershipGraph, target: int, limit: int = 200_000) -> list[int]
     return list(seen)
 
 
-def effective_owners(g: OwnershipGraph, entity_id: str) -> dict[str, float]:
+def effective_owners(g: OwnershipGraph, entity_id: str, upper: bool = False) -> dict[str, float]:
     """Integrated ownership (percent) of every direct or indirect owner in one entity.
 
     y[u] = w(u, t) + sum over v != t of w(u, v) * y[v]: paths that run through t itself are not counted.
+    With `upper`, the shares are the upper published values (an unknown share: what the other holders
+    leave over), so the figure is a ceiling rather than a floor.
     """
+    share = g.hi if upper else g.lo
     t = g.index.get(entity_id)
     if t is None:
         return {}
@@ -86,7 +89,7 @@ def effective_owners(g: OwnershipGraph, entity_id: str) -> dict[str, float]:
             if g.kind[e] == OWNERSHIP and u in local:
                 rows.append(local[u])
                 cols.append(local[v])
-                vals.append(g.lo[e] / 100.0)
+                vals.append(share[e] / 100.0)
     k = len(nodes)
     w = sp.csr_matrix((vals, (rows, cols)), shape=(k, k))
     b = np.asarray(w[:, 0].todense()).ravel()
