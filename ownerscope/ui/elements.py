@@ -236,7 +236,7 @@ def to_elements(graph: dict, status: dict[str, str] | None = None, regime: str =
                                   "authorities": auth},
                          "classes": " ".join(classes)})
     for gid, grp in (graph.get("groups") or {}).items():
-        if not grp["members"] or grp["center"] in hidden or grp["center"] not in graph["nodes"]:
+        if not grp["members"] or gid in hidden or grp["center"] in hidden or grp["center"] not in graph["nodes"]:
             continue
         elements.append({"data": {"id": gid, "label": group_label(grp), "name": group_label(grp),
                                   "type": "group", "count": len(grp["members"])}, "classes": "group"})
@@ -281,15 +281,18 @@ def hidden_by_filters(graph: dict, types: list[str] | None, min_share: float | N
     hidden: set[str] = set()
     wanted = set(types) if types else None
     for key, e in graph["edges"].items():
+        top = e.get("share") if e.get("share") is not None else e.get("share_max")
         if wanted is not None and edge_class(e["type"]) not in wanted and e["type"] not in wanted:
             hidden.add(key)
-        elif min_share and e["type"] in ("ownership", "interest"):
-            top = e.get("share") if e.get("share") is not None else e.get("share_max")
-            if top is not None and top < min_share:  # an unknown share is never below a minimum
-                hidden.add(key)
+        # an unknown share is never below a minimum
+        elif min_share and e["type"] in ("ownership", "interest") and top is not None and top < min_share:
+            hidden.add(key)
         elif in_force and as_of and not active_on(e.get("start_date"), e.get("end_date"), as_of,
                                                   bool(e.get("ended"))):
             hidden.add(key)
+    for gid, grp in (graph.get("groups") or {}).items():
+        if wanted is not None and edge_class(grp["type"]) not in wanted and grp["type"] not in wanted:
+            hidden.add(gid)
     if not hidden:
         return hidden
     keep = set(graph.get("expanded", [])) | {graph.get("focus")}

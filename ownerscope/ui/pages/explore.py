@@ -18,6 +18,7 @@ from ..graph_state import add_from_group, add_neighbourhood, filter_members, tra
 from ...text import latin_name
 
 EMPTY = {"nodes": {}, "edges": {}, "expanded": [], "focus": None, "groups": {}}
+NEIGHBOURS_READ = 2000  # per direction; past that the notice says the neighbourhood was cut
 LINK_KINDS = [{"label": "ownership", "value": "ownership"}, {"label": "control", "value": "control"},
               {"label": "interest", "value": "interest"}, {"label": "other links", "value": "other"}]
 
@@ -290,7 +291,8 @@ def register():
 def expand(graph: dict, entity_id: str):
     cap = context.settings().node_cap
     try:
-        sub = context.store().neighbours(entity_id, limit=cap)
+        # read far more neighbours than are drawn: those past the grouping threshold fold into groups
+        sub = context.store().neighbours(entity_id, limit=max(cap, NEIGHBOURS_READ))
     except OwnerscopeError as e:
         return no_update, html.Div(str(e), className="error")
     center = next((n["id"] for n in sub.nodes if n["id"] == entity_id), None) or \
