@@ -101,11 +101,13 @@ def owners_to_top(g: OwnershipGraph, entity_id: str, listed: np.ndarray | None =
     ids = {g.ids[v] for v in nodes}
     auth = _authorities(g, ids)
     direct: dict[int, float] = {}
+    direct_max: dict[int, float] = {}
     controls: set[int] = set()
     for e in g.in_edges(t).tolist():
         u = int(g.src[e])
         if g.kind[e] == OWNERSHIP:
             direct[u] = direct.get(u, 0.0) + float(g.lo[e])
+            direct_max[u] = direct_max.get(u, 0.0) + float(g.hi[e])
         else:
             controls.add(u)
     out_nodes = []
@@ -115,7 +117,9 @@ def owners_to_top(g: OwnershipGraph, entity_id: str, listed: np.ndarray | None =
         if v != t:
             extra.update(effective=round(eff.get(oid, 0.0), 6),
                          effective_max=round(min(100.0, eff_hi.get(oid, 0.0)), 6),
-                         direct=round(direct[v], 6) if v in direct else None, controls=v in controls,
+                         direct=round(direct[v], 6) if v in direct else None,
+                         direct_max=round(min(100.0, direct_max[v]), 6) if v in direct else None,
+                         controls=v in controls,
                          ultimate=int(comp[local[v]]) not in fed)
         out_nodes.append(_node(g, v, listed, auth, **extra))
     # the links on a path from a listed owner down to the entity

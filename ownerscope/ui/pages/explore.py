@@ -345,8 +345,16 @@ def trace_up(entity_id: str, regime: str | None, as_of: str | None):
     if not res["found"]:
         return no_update, html.Div(f"{entity_id} has no ownership or control data on {res['as_of']}.",
                                    className="error"), ""
-    graph = trace_state(res)
-    rows = [html.Tr([_name_cell(n), html.Td(str(n["depth"])), html.Td(pct(n["direct"]) if n["direct"] is not None
+    notice = (f"Owners to the top: {len(res['owners'])} owner(s) up to {len(res['ultimate_owners'])} ultimate "
+              f"owner(s); effective shares multiply along each chain.")
+    if res["truncated"]:
+        notice += f" Cut at the display cap ({context.settings().node_cap} nodes)."
+    return trace_state(res), notice, owners_table(res)
+
+
+def owners_table(res: dict):
+    rows = [html.Tr([_name_cell(n), html.Td(str(n["depth"])), html.Td(pct(n["direct"], n["direct_max"])
+                                                                     if n["direct"] is not None
                                                                      else ("control" if n["controls"] else "")),
                      html.Td(pct(n["effective"], n["effective_max"])),
                      html.Td(", ".join(a.upper() for a in n["authorities"]) or ""),
@@ -362,11 +370,7 @@ def trace_up(entity_id: str, regime: str | None, as_of: str | None):
                            className="trace-summary"))
     table = html.Table([html.Tr([html.Th(h) for h in ("Owner", "Depth", "Direct", "Effective (multiplied)",
                                                       "Listed by", "")]), *rows], className="table trace-table")
-    notice = (f"Owners to the top: {len(res['owners'])} owner(s) up to {len(res['ultimate_owners'])} ultimate "
-              f"owner(s); effective shares multiply along each chain.")
-    if res["truncated"]:
-        notice += f" Cut at the display cap ({context.settings().node_cap} nodes)."
-    return graph, notice, html.Div([*head, table])
+    return html.Div([*head, table])
 
 
 def trace_down(entity_id: str, as_of: str | None, depth, min_share):
@@ -468,7 +472,7 @@ def show_proof(graph: dict, entity_id: str, regime: str | None, as_of: str | Non
     new = trace_state(res)
     return new, (f"Proof: {len(new['highlight'])} counted ownership/control link(s) in red; "
                  f"{len(new['context'])} other link(s) the analyst should look at in amber "
-                 "(listed owners' chains the rule does not count, other owners)."), no_update
+                 "(listed owners' chains the rule does not count, other owners)."), owners_table(res)
 
 
 def find_paths(a: str | None, b: str | None):
