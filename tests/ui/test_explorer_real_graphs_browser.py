@@ -99,13 +99,30 @@ def tap_until(page, node_id: str, selector: str, tries: int = 3):
     raise AssertionError(f"tapping {node_id} never showed {selector}")
 
 
-def wait_for(page, js: str, arg=None, timeout_ms: int = 30000):
-    try:
-        page.wait_for_function(f"(arg) => {{ const el = document.querySelector('#graph'); const cy = el && "
-                               f"el._cyreg && el._cyreg.cy; return !!cy && ({js}); }}", arg=arg, timeout=timeout_ms)
-    except Exception:
-        page.screenshot(path=str(artifact_dir() / "wait-failed.png"))
-        raise AssertionError(f"not drawn in {timeout_ms} ms: {js}; drawn: {drawn(page)}") from None
+def wait_for(page, check, what: str, timeout_s: float = 45.0) -> dict:
+    """Poll what is drawn until `check(drawn)` holds; return it."""
+    import time
+
+    deadline = time.time() + timeout_s
+    while True:
+        try:
+            g = drawn(page)
+        except Exception:  # the canvas is being re-rendered
+            g = {"nodes": [], "edges": []}
+        if check(g):
+            return g
+        if time.time() > deadline:
+            page.screenshot(path=str(artifact_dir() / "wait-failed.png"))
+            raise AssertionError(f"not drawn in {timeout_s:g} s: {what}; drawn: {g}")
+        page.wait_for_timeout(250)
+
+
+def ids_of(g: dict) -> set[str]:
+    return {n["id"] for n in g["nodes"]}
+
+
+def groups_of(g: dict) -> list[dict]:
+    return [n for n in g["nodes"] if "group" in n["classes"]]
 
 
 def legend_styles(page) -> set[str]:
@@ -124,9 +141,8 @@ def test_a_hub_is_drawn_grouped_under_the_cap(hub_url):
     with browser_page() as (page, errors):
         page.goto(hub_url + "/")
         open_entity(page, "national iranian tanker", HUB)
-        wait_for(page, "cy.nodes('.group').length > 0")
-        g = drawn(page)
-        groups = [n for n in g["nodes"] if "group" in n["classes"]]
+        g = wait_for(page, groups_of, "a group")
+        groups = groups_of(g)
         assert len(groups) == 1 and groups[0]["label"].startswith(f"+{N_VESSELS} linked entities")
         assert "14 listed" in groups[0]["label"]
         # the hub, its three owners and the group: far fewer than the 136 entities around it, under the cap
@@ -145,19 +161,18 @@ def test_a_hub_is_drawn_grouped_under_the_cap(hub_url):
         page.wait_for_function("() => document.querySelectorAll('#group-panel .group-member').length === 1",
                                timeout=15000)
         page.locator("#group-panel .group-member button").first.click()
-        wait_for(page, "cy.getElementById('v1').length === 1")
-        after = [n for n in drawn(page)["nodes"] if "group" in n["classes"]]
+        after = groups_of(wait_for(page, lambda g: "v1" in ids_of(g), "v1 added"))
         assert len(after) == 1 and after[0]["label"].startswith(f"+{N_VESSELS - 1} linked entities")
         page.screenshot(path=str(artifact_dir() / "hub-group-list.png"))
         # live filters: without "other links" the tanker links and the group go; a minimum share of 20%
         # hides the 10% stake; "in force on the date" hides the ended 2005-2015 stake
         page.locator("#filter-types label", has_text="other links").click()
-        wait_for(page, "cy.nodes('.group').length === 0 && cy.getElementById('v1').length === 0")
+        wait_for(page, lambda g: not groups_of(g) and "v1" not in ids_of(g), "no group, no v1")
         page.fill("#filter-min-share", "20")
         page.press("#filter-min-share", "Enter")
-        wait_for(page, "cy.getElementById('rutrans').length === 0")
+        wait_for(page, lambda g: "rutrans" not in ids_of(g), "the 10% stake hidden")
         page.locator("#filter-in-force label").click()
-        wait_for(page, "cy.getElementById('nioc').length === 0 && cy.getElementById('mof').length === 1")
+        wait_for(page, lambda g: "nioc" not in ids_of(g) and "mof" in ids_of(g), "the ended stake hidden")
         assert not errors, errors
 
 
@@ -193,7 +208,7 @@ def test_owners_to_the_top_shows_gazprombanks_indirect_stake(demo_url):
         page.locator("#details-panel .verdict").wait_for(timeout=20000)
         page.click("#proof-show")
         page.locator("#graph-notice", has_text="Proof:").wait_for(timeout=20000)
-        wait_for(page, "cy.edges('.proof').length >= 1")
+        wait_for(page, lambda g: any("proof" in e["classes"] for e in g["edges"]), "a proof link")
         wait_for_node(page, "Gazprombank", 60000)
         assert "Business Alliance Company" in node_labels(page)
         assert_legend_covers(page)
@@ -242,9 +257,8 @@ def test_the_real_sdn_hub_is_grouped(tmp_path):
     with running_app(["serve", "--store", store], env) as url, browser_page() as (page, errors):
         page.goto(url + "/")
         open_entity(page, "national iranian tanker", HUB)
-        wait_for(page, "cy.nodes('.group').length > 0")
-        g = drawn(page)
-        groups = [n for n in g["nodes"] if "group" in n["classes"]]
+        g = wait_for(page, groups_of, "a group")
+        groups = groups_of(g)
         grouped = sum(int(n["label"].split()[0][1:]) for n in groups)
         assert grouped >= 100 and len(g["nodes"]) <= GROUP_AT * 4 + len(groups) + 1
         assert_legend_covers(page)
