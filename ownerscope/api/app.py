@@ -358,7 +358,7 @@ def _stream(core: Core, parsed: list, regimes: list[str], day: str, threshold: f
                "exposure": None}
         if r["match"]:
             counts["matched"] += 1
-            row["exposure"] = {n: {k: v[k] for k in ("status", "as_of", "total", "total_max", "list_versions",
+            row["exposure"] = {n: {k: v[k] for k in ("status", "as_of", "total", "total_max", "total_more_than", "list_versions",
                                                      "data", "no_list")}
                                | {"proof": f"/exposure/{quote(best.entity.id, safe='')}?"
                                            + urlencode({"regime": n, "as_of": day})}

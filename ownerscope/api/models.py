@@ -56,6 +56,8 @@ class RegimeExposure(BaseModel):
     total: Optional[float] = Field(None, description="Listed holding in percent (lowest published shares); "
                                    "null when the store has no ownership or designation data on the entity")
     total_max: Optional[float] = None
+    total_more_than: bool = Field(False, description="The listed holding is more than `total` (a stake of "
+                                  "\"25% plus one share\" is shown as 25 with this flag)")
     threshold: dict[str, Any]
     listed_persons: list[str] = []
     lists: list[ListEntry] = []

@@ -37,6 +37,11 @@ class _LRU(OrderedDict):
         return value
 
 
+def _shown(x: float | None) -> float | None:
+    """A share at its published precision (a strict lower bound is carried as the figure plus a hair)."""
+    return None if x is None else round(float(x), 4)
+
+
 class Core:
     def __init__(self, store: GraphStore, regimes: dict[str, Regime] | None = None, dates: int = 8):
         self.store = store
@@ -247,7 +252,8 @@ class Core:
         if res.status_of(entity_id) == "clear":  # no listed holding: no proof to build (the common case)
             known = res.index_of(entity_id) is not None
             return {"status": "clear", "as_of": res.as_of, "total": 0.0 if known else None,
-                    "total_max": 0.0 if known else None, "threshold": res.threshold.to_dict(),
+                    "total_max": 0.0 if known else None, "total_more_than": False,
+                    "threshold": res.threshold.to_dict(),
                     "listed_persons": [], "lists": [], "list_versions": [], **data}
         v = res.verdict(entity_id)
         proof = v.get("proof")
@@ -256,8 +262,11 @@ class Core:
         return {
             "status": v["status"], "as_of": res.as_of,
             # None when the store holds no ownership, control or designation data on the entity
-            "total": proof.get("total") if proof else None,
-            "total_max": proof.get("total_max") if proof else None,
+            "total": _shown(proof.get("total")) if proof else None,
+            "total_max": _shown(proof.get("total_max")) if proof else None,
+            # a "25% plus one share" stake is carried as the figure plus a hair: shown as 25, "more than"
+            "total_more_than": bool(proof and proof.get("total") is not None
+                                    and proof["total"] > _shown(proof["total"]) + 1e-9),
             "threshold": res.threshold.to_dict(),
             "listed_persons": listed,
             "lists": lists,

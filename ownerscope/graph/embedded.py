@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -19,7 +20,7 @@ from ..errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from ..text import norm
 from .model import RELATION_LABELS, Designation, Entity, Relation, Source, dedupe
 from .cypher_guard import check_read_only
-from .store import QueryResult, Subgraph
+from .views import QueryResult, Subgraph
 from . import rows as R
 
 REL_PROPS = ("id STRING, share DOUBLE, share_min DOUBLE, share_max DOUBLE, start_date STRING, "
@@ -106,6 +107,7 @@ class EmbeddedStore:
         self._console_db = None
         self._console_version = -1  # the data version the console's read-only handle was opened at
         self._version = 0  # bumped on every write by this process (data_version)
+        self._in_tx = False
         if read_only and not self.path.exists():
             raise StoreUnavailable(f"no store at {self.path}: create one with `ownerscope ingest` "
                                    f"(or name another with --store)")
@@ -157,6 +159,33 @@ class EmbeddedStore:
                 self._conn.execute(f"COPY {table} FROM frame")
             except RuntimeError as e:
                 raise StoreError(f"embedded store bulk load into {table}: {e}") from e
+
+    @contextmanager
+    def _transaction(self):
+        """One write transaction around a multi-statement write (a merge, an undo, a snapshot's ends): it
+        commits as a whole or, on any failure, rolls back and leaves the store as it was. Nested uses join
+        the outer transaction."""
+        with self._lock:
+            if self._in_tx:
+                yield
+                return
+            self._conn.execute("BEGIN TRANSACTION")
+            self._in_tx = True
+            try:
+                yield
+            except BaseException:
+                self._in_tx = False
+                self._version += 1  # whatever was read inside is gone: caches must not keep it
+                try:
+                    self._conn.execute("ROLLBACK")
+                except RuntimeError:
+                    pass
+                raise
+            self._in_tx = False
+            try:
+                self._conn.execute("COMMIT")
+            except RuntimeError as e:
+                raise StoreError(f"embedded store: committing: {e}") from e
 
     def close(self) -> None:
         with self._lock:
@@ -306,6 +335,10 @@ class EmbeddedStore:
     def withdraw_missing(self, dataset: str, seen: set[str], day: str) -> tuple[int, int]:
         """Snapshot semantics: relations and designations from `dataset` that the latest snapshot (ids in
         `seen`) no longer holds stop being asserted on `day`. Returns (relations, designations) ended."""
+        with self._transaction():  # a snapshot's ends land together or not at all
+            return self._withdraw_missing(dataset, seen, day)
+
+    def _withdraw_missing(self, dataset: str, seen: set[str], day: str) -> tuple[int, int]:
         n = 0
         for label in RELATION_LABELS.values():
             rows = [{"s": r[0], "id": r[1], "d": day} for r in self._rows(
@@ -365,16 +398,18 @@ class EmbeddedStore:
                     "keep_designations_before": [{**d, "sources": list(d["sources"] or [])}
                                                  for d in keep_des_before],
                     "redirects": redirected}
-        self._set_entity(merged)
-        if new_rels:
-            self.upsert_relations(new_rels)
-        if new_des:
-            self.upsert_designations(new_des)
-        self._run("MATCH (e:Entity {id: $id})-[:LISTED]->(d:Designation) DETACH DELETE d", {"id": drop_id})
-        self._run("MATCH (e:Entity {id: $id}) DETACH DELETE e", {"id": drop_id})
-        self._run("MATCH (r:Redirect) WHERE r.target = $old SET r.target = $new", {"old": drop_id, "new": keep_id})
-        self._run("MATCH (r:Redirect {id: $id}) DELETE r", {"id": keep_id})
-        self.add_redirects([(drop_id, keep_id)])
+        with self._transaction():  # all or nothing: a failure halfway leaves both entities as they were
+            self._set_entity(merged)
+            if new_rels:
+                self.upsert_relations(new_rels)
+            if new_des:
+                self.upsert_designations(new_des)
+            self._run("MATCH (e:Entity {id: $id})-[:LISTED]->(d:Designation) DETACH DELETE d", {"id": drop_id})
+            self._run("MATCH (e:Entity {id: $id}) DETACH DELETE e", {"id": drop_id})
+            self._run("MATCH (r:Redirect) WHERE r.target = $old SET r.target = $new",
+                      {"old": drop_id, "new": keep_id})
+            self._run("MATCH (r:Redirect {id: $id}) DELETE r", {"id": keep_id})
+            self.add_redirects([(drop_id, keep_id)])
         return snapshot
 
     def unmerge_entities(self, snapshot: dict) -> None:
@@ -383,45 +418,47 @@ class EmbeddedStore:
         keep_id, drop_id = snapshot["keep"]["id"], snapshot["drop"]["id"]
         if self.existing_ids([drop_id]):
             raise StoreError(f"{drop_id!r} exists again (re-ingested?): merge it again or remove it first")
-        for r in snapshot["created_relations"]:
-            self._run(f"MATCH (a:Entity {{id: $s}})-[x:{r['label']}]->(b:Entity {{id: $t}}) WHERE x.id = $id "
-                      "DELETE x", {"s": r["from"], "t": r["to"], "id": r["id"]})
-        before = {d["id"]: d for d in snapshot["keep_designations_before"]}
-        for did in snapshot["created_designations"]:
-            if did in before:
-                d = before[did]
-                self._run("MATCH (d:Designation {id: $id}) SET d.end_date = CAST($end_date AS STRING), "
-                          "d.note = CAST($note AS STRING), d.sources = CAST($sources AS STRING[]), "
-                          "d.list_version = CAST($list_version AS STRING), "
-                          "d.list_published = CAST($list_published AS STRING)",
-                          {"id": did, "end_date": d["end_date"], "note": d["note"], "sources": d["sources"],
-                           "list_version": d.get("list_version"), "list_published": d.get("list_published")})
-            else:
-                self._run("MATCH (d:Designation {id: $id}) DETACH DELETE d", {"id": did})
-        self._set_entity(R.entity_from_dict(snapshot["keep"]))
-        self._copy("Entity", pl.DataFrame([R.entity_row(R.entity_from_dict(snapshot["drop"]))],
-                                          schema=ENTITY_SCHEMA))
-        by_label: dict[str, list[dict]] = {}
-        for r in snapshot["relations"]:
-            row = {k: v for k, v in r.items() if k != "label"}
-            row["ended"] = bool(row["ended"])
-            by_label.setdefault(r["label"], []).append(row)
-        for label, rows in by_label.items():
-            self._copy(label, pl.DataFrame(rows, schema=REL_SCHEMA))
-        if snapshot["designations"]:
-            self._copy("Designation", pl.DataFrame(snapshot["designations"], schema=DES_SCHEMA))
-            self._copy("LISTED", pl.DataFrame({"from": [drop_id] * len(snapshot["designations"]),
-                                               "to": [d["id"] for d in snapshot["designations"]]},
-                                              schema={"from": pl.Utf8, "to": pl.Utf8}))
-        self._run("MATCH (r:Redirect {id: $id}) DELETE r", {"id": drop_id})
-        if snapshot["redirects"]:
-            self.add_redirects([(rid, drop_id) for rid in snapshot["redirects"]])
+        with self._transaction():  # all or nothing, as the merge
+            for r in snapshot["created_relations"]:
+                self._run(f"MATCH (a:Entity {{id: $s}})-[x:{r['label']}]->(b:Entity {{id: $t}}) WHERE x.id = $id "
+                          "DELETE x", {"s": r["from"], "t": r["to"], "id": r["id"]})
+            before = {d["id"]: d for d in snapshot["keep_designations_before"]}
+            for did in snapshot["created_designations"]:
+                if did in before:
+                    d = before[did]
+                    self._run("MATCH (d:Designation {id: $id}) SET d.end_date = CAST($end_date AS STRING), "
+                              "d.note = CAST($note AS STRING), d.sources = CAST($sources AS STRING[]), "
+                              "d.list_version = CAST($list_version AS STRING), "
+                              "d.list_published = CAST($list_published AS STRING)",
+                              {"id": did, "end_date": d["end_date"], "note": d["note"], "sources": d["sources"],
+                               "list_version": d.get("list_version"), "list_published": d.get("list_published")})
+                else:
+                    self._run("MATCH (d:Designation {id: $id}) DETACH DELETE d", {"id": did})
+            self._set_entity(R.entity_from_dict(snapshot["keep"]))
+            self._copy("Entity", pl.DataFrame([R.entity_row(R.entity_from_dict(snapshot["drop"]))],
+                                              schema=ENTITY_SCHEMA))
+            by_label: dict[str, list[dict]] = {}
+            for r in snapshot["relations"]:
+                row = {k: v for k, v in r.items() if k != "label"}
+                row["ended"] = bool(row["ended"])
+                by_label.setdefault(r["label"], []).append(row)
+            for label, rows in by_label.items():
+                self._copy(label, pl.DataFrame(rows, schema=REL_SCHEMA))
+            if snapshot["designations"]:
+                self._copy("Designation", pl.DataFrame(snapshot["designations"], schema=DES_SCHEMA))
+                self._copy("LISTED", pl.DataFrame({"from": [drop_id] * len(snapshot["designations"]),
+                                                   "to": [d["id"] for d in snapshot["designations"]]},
+                                                  schema={"from": pl.Utf8, "to": pl.Utf8}))
+            self._run("MATCH (r:Redirect {id: $id}) DELETE r", {"id": drop_id})
+            if snapshot["redirects"]:
+                self.add_redirects([(rid, drop_id) for rid in snapshot["redirects"]])
 
     def delete_relations(self, rels: Sequence[tuple[str, str, str, str]]) -> None:
         """Delete relations given as (source id, target id, relation type, relation id)."""
-        for s, t, rtype, rid in rels:
-            self._run(f"MATCH (a:Entity {{id: $s}})-[x:{RELATION_LABELS[rtype]}]->(b:Entity {{id: $t}}) "
-                      "WHERE x.id = $id DELETE x", {"s": s, "t": t, "id": rid})
+        with self._transaction():
+            for s, t, rtype, rid in rels:
+                self._run(f"MATCH (a:Entity {{id: $s}})-[x:{RELATION_LABELS[rtype]}]->(b:Entity {{id: $t}}) "
+                          "WHERE x.id = $id DELETE x", {"s": s, "t": t, "id": rid})
 
     def _set_entity(self, ent: Entity) -> None:
         self._run("MATCH (e:Entity {id: $id}) SET e.type = $type, e.name = $name, "
@@ -433,6 +470,21 @@ class EmbeddedStore:
                   "e.addresses = CAST($addresses AS STRING[])", R.entity_row(ent))
 
     # ------------------------------------------------------------------ reads
+    def resolution_records(self) -> list[list]:
+        """What entity resolution compares, for every entity: id, type, name, aliases, country,
+        identifiers, sources (JSON), birth dates. Read through the store's own path (no console limits)."""
+        return self._rows(f"MATCH (e:Entity) RETURN {R.RESOLUTION_RETURN}")
+
+    def possible_same_as(self, a: str | None = None, b: str | None = None) -> list[dict]:
+        """The POSSIBLE_SAME_AS candidates for review, all of them or those between entities a and b."""
+        if a is None:
+            rows = self._rows(f"MATCH (a:Entity)-[r:POSSIBLE_SAME_AS]->(b:Entity) RETURN {R.CANDIDATE_RETURN}")
+        else:
+            rows = [r for x, y in ((a, b), (b, a)) for r in self._rows(
+                f"MATCH (a:Entity {{id: $x}})-[r:POSSIBLE_SAME_AS]->(b:Entity {{id: $y}}) RETURN {R.CANDIDATE_RETURN}",
+                {"x": x, "y": y})]
+        return [R.candidate_view(r) for r in rows]
+
     def existing_ids(self, ids: Iterable[str]) -> set[str]:
         ids = list(dict.fromkeys(ids))
         if not ids:

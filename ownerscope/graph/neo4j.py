@@ -29,7 +29,7 @@ from .cypher_guard import NEO4J_PROCEDURES, check_read_only
 from .model import RELATION_LABELS, Designation, Entity, Relation, Source, dedupe
 from .neo4j_errors import translated
 from .neo4j_schema import FULLTEXT_INDEX, SCHEMA, lucene_query, rel_type, rel_types
-from .store import QueryResult, Subgraph
+from .views import QueryResult, Subgraph
 
 ENTITY_RETURN = R.ENTITY_RETURN
 DES_RETURN = R.DES_RETURN
@@ -55,8 +55,9 @@ def _rel_props(rel: Relation) -> dict:
 
 class Neo4jStore:
     def __init__(self, url: str, user: str = "neo4j", password: str = "", database: str = "neo4j", *,
-                 retry_s: float = 10.0, connect_timeout_s: float = 5.0):
+                 retry_s: float = 10.0, connect_timeout_s: float = 5.0, read_only: bool = False):
         self.url = url
+        self.read_only = read_only  # every write refused here, and sessions open for reading
         self.user = user or "neo4j"
         self.database = database or "neo4j"
         self._schema_ready = False
@@ -85,6 +86,8 @@ class Neo4jStore:
         return translated(self.url, self.user, self.database, doing, writing, **kw)
 
     def _session(self, mode: str = neo4j.WRITE_ACCESS, **config):
+        if self.read_only:
+            mode = neo4j.READ_ACCESS
         return self._driver.session(database=self.database, default_access_mode=mode,
                                     bookmark_manager=self._bookmarks, **config)
 
@@ -99,13 +102,18 @@ class Neo4jStore:
         with self._errors(doing), self._session(neo4j.READ_ACCESS) as s:
             return s.execute_read(work)
 
+    def _refuse_if_read_only(self, doing: str) -> None:
+        if self.read_only:
+            raise ReadOnlyViolation(f"{doing}: the store {self.url} was opened read-only")
+
     def _write_tx(self, work: Callable, *args, doing: str = "writing"):
+        self._refuse_if_read_only(doing)
         self._ensure_schema()
         with self._errors(doing, writing=True), self._session() as s:
             return s.execute_write(work, *args)
 
     def _ensure_schema(self) -> None:
-        if self._schema_ready:
+        if self._schema_ready or self.read_only:  # a reader uses the schema as the writer left it
             return
         with self._errors("creating constraints and indexes", writing=True), self._session() as s:
             for stmt in SCHEMA:
@@ -120,6 +128,7 @@ class Neo4jStore:
             pass
 
     def clear(self) -> None:
+        self._refuse_if_read_only("clearing the store")
         self._ensure_schema()
         with self._errors("clearing the store", writing=True), self._session() as s:
             for label in ("Entity", "Designation", "Redirect", "ListVersion"):
@@ -247,6 +256,22 @@ class Neo4jStore:
                 rows += self._read(f"UNWIND $ids AS i MATCH (e:Entity {{id: i}}) RETURN {ENTITY_RETURN}",
                                    {"ids": chunk}, doing="reading entities")
         return [R.entity_from_row(r) for r in rows]
+    def resolution_records(self) -> list[list]:
+        """As EmbeddedStore.resolution_records (a plain read transaction: no console timeout or row cap)."""
+        return self._read(f"MATCH (e:Entity) RETURN {R.RESOLUTION_RETURN}", doing="reading entities to compare")
+
+    def possible_same_as(self, a: str | None = None, b: str | None = None) -> list[dict]:
+        """As EmbeddedStore.possible_same_as."""
+        label = rel_type("POSSIBLE_SAME_AS")
+        if a is None:
+            rows = self._read(f"MATCH (a:Entity)-[r:{label}]->(b:Entity) RETURN {R.CANDIDATE_RETURN}",
+                              doing="reading resolution candidates")
+        else:
+            rows = self._read(f"MATCH (:Entity {{id: $x}})-[r:{label}]-(:Entity {{id: $y}}) "
+                              f"WITH r, startNode(r) AS a, endNode(r) AS b RETURN {R.CANDIDATE_RETURN}",
+                              {"x": a, "y": b}, doing="reading a candidate")
+        return [R.candidate_view(r) for r in rows]
+
     def redirects(self) -> dict[str, str]:
         """Every merged-away id and the id it now redirects to."""
         return {r[0]: r[1] for r in self._read("MATCH (r:Redirect) RETURN r.id, r.target", doing="reading redirects")}

@@ -12,7 +12,7 @@ from ..text import MIN_NAME_CHARS, norm, search_text
 from .model import LABEL_RELATIONS, Designation, Entity, Relation, Source
 
 if TYPE_CHECKING:
-    from .store import Subgraph
+    from .views import Subgraph
 
 REL_FIELDS = ("id", "share", "share_min", "share_max", "start_date", "end_date", "ended", "basis",
               "joint_group", "role", "note", "sources", "share_min_exclusive", "record_id", "asserted_from",
@@ -227,7 +227,7 @@ def neighbourhood(center: list[list], rows: list[list], authorities, truncated: 
     """Assemble a Subgraph from the centre row (id, name, type, country) and neighbour rows
     (label, REL_FIELDS..., source, target, other id, name, type, country); `authorities(ids)` gives
     each node's designating authorities. Shared by every backend."""
-    from .store import Subgraph
+    from .views import Subgraph
 
     nodes = {r[0]: node_view(r[0], r[1], r[2], r[3]) for r in center}
     edges = []
@@ -264,3 +264,12 @@ def moved_relations(rows_by_direction, drop_id: str, keep_id: str) -> tuple[list
                 share_min_exclusive=bool(vals.get("share_min_exclusive")), record_id=vals.get("record_id"),
                 asserted_from=vals.get("asserted_from"), asserted_until=vals.get("asserted_until")))
     return old_rels, new_rels
+
+
+# what entity resolution compares (graph/*.resolution_records), and a review candidate (possible_same_as)
+RESOLUTION_RETURN = "e.id, e.type, e.name, e.aliases, e.country, e.identifiers, e.sources, e.birth_dates"
+CANDIDATE_RETURN = "a.id, a.name, b.id, b.name, r.note, r.id"
+
+
+def candidate_view(row) -> dict:
+    return {"a": row[0], "a_name": row[1], "b": row[2], "b_name": row[3], "reason": row[4], "id": row[5]}

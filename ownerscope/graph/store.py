@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence, runtime_checkable
 
 from ..errors import ConfigError
 from .model import Designation, Entity, Relation
+from .views import QueryResult, Subgraph  # the view types live apart: backends import them, not this module
 
 NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
-
-
-@dataclass
-class Subgraph:
-    """Nodes and edges for display. Nodes: id, name, type, country, authorities. Edges: id, source,
-    target, type, share, share_min, share_max, start_date, end_date, ended, role, basis, note."""
-
-    nodes: list[dict] = field(default_factory=list)
-    edges: list[dict] = field(default_factory=list)
-    truncated: bool = False
-
-
-@dataclass
-class QueryResult:
-    columns: list[str]
-    rows: list[list[Any]]
-    truncated: bool = False
 
 
 @runtime_checkable
@@ -46,6 +29,12 @@ class GraphStore(Protocol):
     def existing_ids(self, ids: Iterable[str]) -> set[str]: ...
     def resolve_id(self, entity_id: str) -> str | None: ...
     def redirects(self) -> dict[str, str]: ...
+    # entity resolution: what it compares, its review candidates, and its writes (each one transaction)
+    def resolution_records(self) -> list[list]: ...
+    def possible_same_as(self, a: str | None = None, b: str | None = None) -> list[dict]: ...
+    def merge_entities(self, keep_id: str, drop_id: str) -> dict: ...
+    def unmerge_entities(self, snapshot: dict) -> None: ...
+    def delete_relations(self, rels: Sequence[tuple[str, str, str, str]]) -> None: ...
     def get_entity(self, entity_id: str) -> dict | None: ...
     def neighbours(self, entity_id: str, types: Sequence[str] | None = None, direction: str = "both",
                    limit: int = 200) -> Subgraph: ...
@@ -74,7 +63,7 @@ def open_store(url: str | None = None, *, read_only: bool = False) -> GraphStore
         from .neo4j import Neo4jStore
 
         return Neo4jStore(url, user=settings.neo4j_user, password=settings.neo4j_password,
-                          database=settings.neo4j_database)
+                          database=settings.neo4j_database, read_only=read_only)
     if "://" in url and not url.startswith("file://"):
         scheme = url.split("://", 1)[0]
         raise ConfigError(f"unknown store URL scheme {scheme!r}: use a file path (embedded LadybugDB) "

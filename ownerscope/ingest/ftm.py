@@ -257,10 +257,17 @@ def _first(props: dict, *names: str) -> str | None:
 
 
 def _all(props: dict, name: str) -> list[str]:
-    v = props.get(name)
+    """A property's values (`_props` has made every property a list)."""
+    return props.get(name) or []
+
+
+def _field(obj: dict, name: str) -> list[str]:
+    """A top-level field of the raw record (datasets, referents): a plain string is one value, as FtM
+    reads it; anything else that is not a list is a malformed record."""
+    v = obj.get(name)
     if v is None or v == "":
         return []
-    return [v] if isinstance(v, str) else list(v)  # a plain string is one value, as FtM reads it
+    return [v] if isinstance(v, str) else list(v)
 
 
 def _date(props: dict, *names: str, earliest: bool = True) -> str | None:
@@ -288,9 +295,9 @@ def _sources(obj: dict, dataset: str, eid: str) -> list[Source]:
             raise _Bad(f"{eid}: sourceUrl: {problem}")
     url = _first(props, "sourceUrl") or ""
     out = [Source(dataset, eid, url)]
-    for ds in _all(obj, "datasets"):
+    for ds in _field(obj, "datasets"):
         out.append(Source(ds, eid, url))
-    for ref in _all(obj, "referents"):
+    for ref in _field(obj, "referents"):
         if isinstance(ref, str) and ref and ref != eid:
             out.append(Source(dataset, ref, ""))
     return out
@@ -325,7 +332,17 @@ def _convert(obj: dict, fname: str, line: int, dataset: str, attrs: _Attributes)
     if schema.name == "Occupancy":
         yield Parsed(_occupancy(obj, props, eid, dataset), fname, line)
         return
-    if schema.is_a("Address"):
+    kind = _kind_of(schema)
+    if kind == "entity":
+        ent = _entity(obj, props, eid, _entity_type_of(schema), dataset)
+        if schema.name == "Position":
+            ent.notes = "; ".join(x for x in ("FtM Position (a public office)", ent.notes) if x)
+        attrs.seen.add(eid)
+        for aid in _all(props, "addressEntity"):
+            attrs.refs.setdefault(aid, []).append(eid)
+        yield Parsed(ent, fname, line)
+        return
+    if kind == "address":
         text = _first(props, "full")
         if not text:
             parts = [v for p in ("street", "street2", "postOfficeBox", "city", "postalCode", "region", "state",
@@ -335,7 +352,7 @@ def _convert(obj: dict, fname: str, line: int, dataset: str, attrs: _Attributes)
             raise _Bad(f"{eid}: Address without text")
         attrs.rows.append(("address", eid, fname, line, [text]))
         return
-    if schema.is_a("Identification"):
+    if kind == "identification":
         holder = _first(props, "holder")
         if not holder:
             raise _Bad(f"{eid}: {schema.name} without holder")
@@ -345,17 +362,24 @@ def _convert(obj: dict, fname: str, line: int, dataset: str, attrs: _Attributes)
             return
         attrs.rows.append((schema.name, holder, fname, line, idents))
         return
-    for name, etype in ENTITY_SCHEMATA:
-        if schema.is_a(name):
-            ent = _entity(obj, props, eid, etype, dataset)
-            if schema.name == "Position":
-                ent.notes = "; ".join(x for x in ("FtM Position (a public office)", ent.notes) if x)
-            attrs.seen.add(eid)
-            for aid in _all(props, "addressEntity"):
-                attrs.refs.setdefault(aid, []).append(eid)
-            yield Parsed(ent, fname, line)
-            return
     yield Skipped(fname, line, f"FtM {schema.name} records are not loaded")
+
+
+@lru_cache(maxsize=256)
+def _kind_of(schema) -> str | None:
+    """How a schema is read once it is none of the link schemata: address, identification, entity or
+    None (not loaded)."""
+    if schema.is_a("Address"):
+        return "address"
+    if schema.is_a("Identification"):
+        return "identification"
+    return "entity" if _entity_type_of(schema) is not None else None
+
+
+@lru_cache(maxsize=256)
+def _entity_type_of(schema) -> str | None:
+    """The model type of an entity schema (the first of ENTITY_SCHEMATA it is), None for other schemata."""
+    return next((etype for name, etype in ENTITY_SCHEMATA if schema.is_a(name)), None)
 
 
 def _documents(schema, props: dict) -> list[str]:
@@ -403,23 +427,25 @@ def _occupancy(obj: dict, props: dict, rid: str, dataset: str) -> Relation:
 
 
 def _entity(obj: dict, props: dict, eid: str, etype: str, dataset: str) -> Entity:
+    get = props.get
     names: list[str] = []
     for p in NAME_PROPS:
-        names.extend(_all(props, p))
+        v = get(p)
+        if v:
+            names.extend(v)
     caption = obj.get("caption") if isinstance(obj.get("caption"), str) else None
     name = (caption or "").strip() or (names[0] if names else "")
     if not name:
         raise _Bad(f"{eid}: entity has no name")
     aliases = [n for n in dict.fromkeys(names) if n != name]
-    country = None
-    for p in COUNTRY_PROPS:
-        country = _first(props, p)
-        if country:
-            break
+    country = next((v[0] for v in map(get, COUNTRY_PROPS) if v), None)
     cc = (_first(props, "jurisdiction", "country") or "").lower()
     idents: list[str] = []
     for prop, scheme in ID_PROPS.items():
-        for v in _all(props, prop):
+        values = props.get(prop)
+        if not values:
+            continue
+        for v in values:
             if "{cc}" in scheme:
                 scheme_v = scheme.replace("{cc}", cc) if cc else scheme.split("-", 1)[1]
             else:
@@ -428,9 +454,12 @@ def _entity(obj: dict, props: dict, eid: str, etype: str, dataset: str) -> Entit
             if ident:
                 idents.append(ident)
     for prop in ("passportNumber", "idNumber"):
+        values = props.get(prop)
+        if not values:
+            continue
         scheme = "passport" if prop == "passportNumber" else "national-id"
         cc_doc = _first(props, "nationality", "citizenship", "country")
-        for v in _all(props, prop):
+        for v in values:
             ident = ids.make(f"{cc_doc}-{scheme}" if cc_doc else scheme, v)
             if ident:
                 idents.append(ident)
@@ -486,7 +515,7 @@ def _designation(obj: dict, props: dict, rid: str, dataset: str) -> Designation:
     entity = _first(props, "entity")
     if not entity:
         raise _Bad(f"{rid}: Sanction without entity")
-    datasets = _all(obj, "datasets")
+    datasets = _field(obj, "datasets")
     authority = authority_code(_all(props, "country"), " ".join(_all(props, "authority")), datasets)
     if authority is None:
         raise _Bad(f"{rid}: cannot tell the listing authority (no country or known authority)")

@@ -16,13 +16,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-from followthemoney import registry
-
 from ..dates import parse_date
 from ..errors import InputError
 from ..graph.model import Designation, Entity, Relation, Source
 from ..text import norm
 from . import identifiers as ids
+from .countries import country_code
 from .csvrows import CsvRows
 from .records import Parsed, Rejected, Skipped, count_newlines
 from .registry import Adapter, register
@@ -78,8 +77,7 @@ def _val(v: str | None) -> str:
 
 @lru_cache(maxsize=4096)
 def _country(name: str) -> str | None:
-    code = registry.country.clean(name.strip()) if name and name.strip() else None
-    return code.lower() if code else None
+    return country_code(name) if name and name.strip() else None  # cached: the list repeats few names
 
 
 def _name_key(name: str) -> str:

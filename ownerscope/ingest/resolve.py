@@ -136,10 +136,9 @@ class Decisions:
 
 # ---------------------------------------------------------------------------------------------- loading
 def load_entities(store) -> list[Ent]:
-    res = store.query("MATCH (e:Entity) RETURN e.id, e.type, e.name, e.aliases, e.country, e.identifiers, "
-                      "e.sources, e.birth_dates", limit=10**9)
+    rows = store.resolution_records()
     out = []
-    for eid, etype, name, aliases, country, idents, sources, births in res.rows:
+    for eid, etype, name, aliases, country, idents, sources, births in rows:
         srcs = [Source.from_json(s) for s in sources or []]
         ent = Ent(eid, etype or "unknown", name or "", list(aliases or []), country,
                   [canonical(i) for i in idents or []], frozenset(s.dataset for s in srcs),
@@ -405,13 +404,11 @@ def run(store, merge_at: float = 95, review_at: float = 80,
 
 
 def candidates(store) -> list[dict]:
-    res = store.query("MATCH (a:Entity)-[r:POSSIBLE_SAME_AS]->(b:Entity) RETURN a.id, a.name, b.id, b.name, "
-                      "r.note, r.id", limit=10**9)
-    return [{"a": r[0], "a_name": r[1], "b": r[2], "b_name": r[3], "reason": r[4], "id": r[5]} for r in res.rows]
+    return store.possible_same_as()
 
 
 def _candidate_between(store, a: str, b: str) -> list[dict]:
-    return [c for c in candidates(store) if {c["a"], c["b"]} == {a, b}]
+    return store.possible_same_as(a, b)
 
 
 def confirm(store, a: str, b: str) -> dict:

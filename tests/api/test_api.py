@@ -21,12 +21,13 @@ def test_match_carries_exposure_and_the_proof_link_answers(client):
     assert top["features"]["name"] == 1.0 and top["features"]["country_match"] == 0.05
     ofac = top["exposure"]["ofac"]
     assert ofac["status"] == "exposed" and ofac["as_of"] == "2025-01-01" and ofac["total"] == 25.0
+    assert ofac["total_more_than"] is True  # Rostec: 25% plus one share
     assert ofac["listed_persons"] == ["ofac-17260"] and ofac["list_versions"] == ["ownerscope-demo (CSV bundle)"]
     assert ofac["no_list"] is False and "published 2024-05-03" in ofac["data"]
     assert set(top["exposure"]) == {"ofac", "eu", "uk"}
     proof = client.get(ofac["proof"])
     assert proof.status_code == 200
-    assert proof.json()["status"] == "exposed" and proof.json()["proof"]["total"] == 25.0
+    assert proof.json()["status"] == "exposed" and 25.0 < proof.json()["proof"]["total"] < 25.0001  # more than 25%
 
 
 def test_scoring_uses_dates_of_birth_identifiers_and_countries(client):

@@ -34,6 +34,10 @@ def test_strip_forms_transliterates_and_drops_company_forms():
 
 @pytest.fixture
 def two_sources(embedded_store, tmp_path):
+    return load_two_sources(embedded_store, tmp_path)
+
+
+def load_two_sources(store, tmp_path):
     a = write_bundle(tmp_path / "a", entities="""
 id,type,name,country,identifiers
 a-romashka,company,OOO Romashka,ru,ru-inn:7707083893
@@ -62,9 +66,9 @@ b-ivanov,b-initech,directorship
 entity_id,authority,program
 b-romashka,uk,Russia
 """)
-    _ingest(embedded_store, "csv", a, "source-a")
-    _ingest(embedded_store, "csv", b, "source-b")
-    return embedded_store
+    _ingest(store, "csv", a, "source-a")
+    _ingest(store, "csv", b, "source-b")
+    return store
 
 
 def test_run_merges_exact_and_close_names_and_leaves_candidates(two_sources):

@@ -158,7 +158,8 @@ def test_an_unclosed_deep_record_ends_the_file_with_one_reason(store, tmp_path):
 
 # ------------------------------------------------------------------------------- shapes, not tracebacks
 @pytest.mark.parametrize("fmt,record,quarantined", [
-    ("ftm", {"id": "x", "schema": "Company", "properties": {"name": ["X"], "country": 5}}, 1),
+    # a number where FtM expects a country: FollowTheMoney's own reading drops the value, so do we (issue 10)
+    ("ftm", {"id": "x", "schema": "Company", "properties": {"name": ["X"], "country": 5}}, 0),
     ("ftm", {"id": "x", "schema": "Company", "datasets": 5, "properties": {"name": ["X"]}}, 1),
     ("bods", {**_bods_stmt("s9", "X"), "recordDetails": {"entityType": {"type": "registeredEntity"},
                                                           "name": "X", "identifiers": 5}}, 1),
