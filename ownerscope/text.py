@@ -37,3 +37,21 @@ def not_a_name(text: str | None) -> str | None:
     if meaningful < len(raw.replace(" ", "")) / 2:
         return "not a name (mostly symbols)"
     return None
+
+
+def _non_latin(ch: str) -> bool:
+    import unicodedata
+
+    return ch.isalpha() and "LATIN" not in unicodedata.name(ch, "LATIN")
+
+
+@lru_cache(maxsize=100_000)
+def latin_name(name: str | None) -> str | None:
+    """A Latin transliteration of a name written (partly) in another script, such as Cyrillic, Arabic or
+    Chinese (normality's transliteration); None for a name already in Latin letters (accents are kept)."""
+    if not name or not any(_non_latin(c) for c in name):
+        return None
+    from normality import ascii_text
+
+    out = " ".join((ascii_text(name) or "").split())
+    return out or None

@@ -17,7 +17,8 @@ from ..exposure.ownership_graph import OwnershipGraph, build_graph
 from ..exposure.regimes import Regime, builtin_regimes
 from ..graph.model import Entity
 from ..graph.store import GraphStore, Subgraph
-from . import matching
+from . import matching, tracing
+from .search import ranked_search
 from .matching import MatchIndex, MatchQuery, Scored
 
 DEFAULT_REGIMES = ("ofac", "eu", "uk")
@@ -155,7 +156,41 @@ class Core:
         return self.store.neighbours(entity_id, limit=limit)
 
     def search(self, text: str, limit: int = 20) -> list[dict]:
-        return self.store.search(text, limit=limit)
+        """Entities whose name, alias or id matches `text`, best first: by match quality (the score,
+        0-100, 101 for the exact id), then by prominence (listed by a sanctions authority, then any
+        listing, then the number of links), then the shorter name. Each hit: id, name, type, country,
+        score, authorities, listed (bool), degree (links), latin (a transliteration of a non-Latin name,
+        else None)."""
+        return ranked_search(self.store, text, limit)
+
+    # ------------------------------------------------------------------ tracing
+    def owners_to_top(self, entity_id: str, as_of: str | None = None, regime: str | None = None,
+                      max_nodes: int = tracing.MAX_NODES) -> dict:
+        """Every owner and controller of an entity up to the ultimate ones (tracing.owners_to_top), on a
+        date. With a regime, "listed" follows its authorities (and its possibly-listed persons) and the
+        result adds the rule's aggregated listed holding (`listed_aggregated`, floor and ceiling), the
+        integrated listed share (`listed_effective`) and the links the rule counts (`counted`)."""
+        eid = self.resolve(entity_id) or entity_id
+        if regime:
+            res = self.exposure(regime, as_of)
+            out = tracing.owners_to_top(res.graph, eid, res.listed | res.maybe, max_nodes)
+            if out["found"]:
+                v = res.verdict(eid)
+                proof = v.get("proof") or {}
+                out.update(regime=res.regime.name, status=v["status"],
+                           listed_aggregated={"total": proof.get("total"), "total_max": proof.get("total_max"),
+                                              "threshold": res.threshold.to_dict()},
+                           listed_effective=v.get("effective_listed_share"),
+                           counted=list(proof.get("edge_ids", [])),
+                           context=list(proof.get("context_edge_ids", [])))
+            return out
+        return tracing.owners_to_top(self.graph(as_of), eid, max_nodes=max_nodes)
+
+    def holdings_down(self, entity_id: str, as_of: str | None = None, max_depth: int = 3,
+                      min_share: float = 0.0, max_nodes: int = tracing.MAX_NODES) -> dict:
+        """Everything an entity owns or controls, directly and indirectly (tracing.holdings_down)."""
+        eid = self.resolve(entity_id) or entity_id
+        return tracing.holdings_down(self.graph(as_of), eid, max_depth, min_share, max_nodes=max_nodes)
 
     # ------------------------------------------------------------------ matching
     def match(self, query: MatchQuery, limit: int = 5, cutoff: float = 0.0,

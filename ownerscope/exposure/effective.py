@@ -69,13 +69,16 @@ def ancestors(g: OwnershipGraph, target: int, limit: int = 200_000) -> list[int]
     return list(seen)
 
 
-def effective_owners(g: OwnershipGraph, entity_id: str, share: np.ndarray | None = None) -> dict[str, float]:
+def effective_owners(g: OwnershipGraph, entity_id: str, share: np.ndarray | None = None,
+                     upper: bool = False) -> dict[str, float]:
     """Integrated ownership (percent) of every direct or indirect owner in one entity: with each share at
-    its lower published value (the default), or at `share` (g.hi: each at its highest possible value).
+    its lower published value (the default), at its highest possible value (`upper`, g.hi), or at `share`.
 
     y[u] = w(u, t) + sum over v != t of w(u, v) * y[v]: paths that run through t itself are not counted.
+    With `upper`, the shares are the upper published values (an unknown share: what the other holders
+    leave over), so the figure is a ceiling rather than a floor.
     """
-    weights = g.lo if share is None else share
+    weights = share if share is not None else (g.hi if upper else g.lo)
     t = g.index.get(entity_id)
     if t is None:
         return {}

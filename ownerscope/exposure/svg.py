@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from html import escape
 
-STATUS_COLOURS = {"listed": "#c62828", "derived": "#ef6c00", "possible": "#f9a825", "review": "#8e24aa",
-                  "exposed": "#1565c0", "clear": "#607d8b"}
+from ..statuses import STATUS_COLOURS  # noqa: F401  (re-exported: the report reads it from here)
+
 BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 190, 46, 24, 70, 20
 
 

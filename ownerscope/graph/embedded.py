@@ -520,6 +520,12 @@ class EmbeddedStore:
                           "RETURN e.id, collect(DISTINCT d.authority)", {"ids": ids})
         return {r[0]: sorted(r[1]) for r in rows}
 
+    def degrees(self, ids: Sequence[str]) -> dict[str, int]:
+        """How many links (of every entity-to-entity type, both directions) each of these entities has."""
+        rows = self._rows(f"UNWIND $ids AS i MATCH (e:Entity {{id: i}})-[r:{ENTITY_REL_LABELS}]-(:Entity) "
+                          "RETURN e.id, count(r)", {"ids": list(ids)})
+        return {r[0]: int(r[1]) for r in rows}
+
     def get_entity(self, entity_id: str) -> dict | None:
         eid = self.resolve_id(entity_id)
         if eid is None:

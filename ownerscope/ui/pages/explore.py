@@ -12,9 +12,15 @@ from ...errors import OwnerscopeError
 from ...urls import web_url
 from .. import context, ids
 from .. import exposure_view
-from ..elements import STYLESHEET, add_subgraph, pick_layout, share_label, to_elements
+from ..elements import (STYLESHEET, add_subgraph, classes_in_use, hidden_by_filters, legend_entries, pick_layout,
+                        share_label, swatch_style, to_elements)
+from ..graph_state import add_from_group, add_neighbourhood, filter_members, trace_state
+from ...text import latin_name
 
-EMPTY = {"nodes": {}, "edges": {}, "expanded": [], "focus": None}
+EMPTY = {"nodes": {}, "edges": {}, "expanded": [], "focus": None, "groups": {}}
+NEIGHBOURS_READ = 2000  # per direction; past that the notice says the neighbourhood was cut
+LINK_KINDS = [{"label": "ownership", "value": "ownership"}, {"label": "control", "value": "control"},
+              {"label": "interest", "value": "interest"}, {"label": "other links", "value": "other"}]
 
 
 def layout(focus: str | None = None, **_):
@@ -54,10 +60,34 @@ def layout(focus: str | None = None, **_):
                     {"label": "Concentric", "value": "concentric"}]),
                 html.Button("Clear graph", id=ids.CLEAR, className="button"),
             ]),
-            legend(),
+            html.Div(className="controls trace-controls", children=[
+                html.Label("Trace the selected entity"),
+                html.Div(className="trace-buttons", children=[
+                    html.Button("Owners to the top", id=ids.TRACE_UP, className="button"),
+                    html.Button("Holdings down", id=ids.TRACE_DOWN, className="button")]),
+                html.Div(className="trace-params", children=[
+                    html.Label(["Depth ", dcc.Input(id=ids.TRACE_DEPTH, type="number", min=1, max=10, step=1,
+                                                    value=3, className="num")]),
+                    html.Label(["Min. share % ", dcc.Input(id=ids.TRACE_MIN_SHARE, type="number", min=0,
+                                                           max=100, value=0, className="num")])]),
+            ]),
+            html.Div(className="controls filter-controls", children=[
+                html.Label("Show links"),
+                dcc.Checklist(id=ids.FILTER_TYPES, options=LINK_KINDS, className="checks", inline=True,
+                              value=[k["value"] for k in LINK_KINDS]),
+                html.Label(["Ownership of at least ",
+                            dcc.Input(id=ids.FILTER_MIN_SHARE, type="number", min=0, max=100, value=None,
+                                      placeholder="0", debounce=True, className="num"), " %"]),
+                dcc.Checklist(id=ids.FILTER_IN_FORCE, className="checks",
+                              options=[{"label": "only links in force on the date", "value": "on"}], value=[]),
+                dcc.Checklist(id=ids.SHOW_ROLES, className="checks",
+                              options=[{"label": "roles on links", "value": "on"}], value=[]),
+            ]),
+            html.Div(id=ids.LEGEND, className="legend", children=legend(None)),
         ]),
         html.Div(className="canvas", children=[
             html.Div(id=ids.NOTICE, className="notice"),
+            html.Div(id=ids.HOVER, className="hover-info"),
             cyto.Cytoscape(id=ids.GRAPH, elements=[], stylesheet=STYLESHEET, layout={"name": "preset"},
                            style={"width": "100%", "height": "100%"}, minZoom=0.1, maxZoom=1.6,
                            boxSelectionEnabled=False),
@@ -65,9 +95,16 @@ def layout(focus: str | None = None, **_):
         dcc.Download(id=ids.REPORT_DOWNLOAD),
         html.Div(className="details", children=[
             exposure_view.actions_bar(),
+            html.Div(id=ids.GROUP_PANEL, className="group-panel", style={"display": "none"}, children=[
+                html.H4(id=ids.GROUP_PANEL + "-title"),
+                dcc.Input(id=ids.GROUP_FILTER, type="search", placeholder="Filter by name…", debounce=0.2,
+                          className="search"),
+                html.Div(id=ids.GROUP_LIST, className="group-list")]),
+            html.Div(id=ids.TRACE_OUT, className="trace-out"),
             html.Div(id=ids.DETAILS, children=welcome()),
         ]),
         dcc.Store(id=ids.GRAPH_DATA, data=start),
+        dcc.Store(id=ids.GROUP_OPEN, data=None),
     ])
 
 
@@ -92,16 +129,14 @@ def welcome():
                "to see who is caught, and why.")])
 
 
-def legend():
-    item = lambda cls, text: html.Div([html.Span(className=f"swatch {cls}"), text], className="legend-item")
-    return html.Div(className="legend", children=[
-        html.H4("Legend"), item("listed", "sanctioned (any authority)"),
-        item("controlled", "other lists only (export controls, exclusions)"), item("plain", "not listed"),
-        item("ring derived", "caught by the rule (purple ring)"), item("ring possible", "possibly caught"),
-        item("ring exposed", "exposed, below threshold"), item("ring review", "review indication"),
-        item("own", "ownership (share %)"), item("ctrl", "control"), item("other", "other link"),
-        html.Small("Faded links have ended. Bold border: expanded."),
-    ])
+def legend(classes: set[str] | None):
+    """The legend of the styles in use (all of them before anything is drawn), from the style table that
+    draws the graph: each entry's swatch is made from the same style."""
+    entries = legend_entries(classes or None)
+    items = [html.Div([html.Span(className="swatch", style=swatch_style(e)), e.words], className="legend-item",
+                      **{"data-style": e.cls}) for e in entries]
+    return [html.H4("Legend"), *items,
+            html.Small("Shares are on the links; hover a node or link for its original name, role and dates.")]
 
 
 def register():
@@ -112,42 +147,85 @@ def register():
         if not text or len(text.strip()) < 2:
             return []
         try:
-            hits = context.store().search(text, limit=15)
+            hits = context.core().search(text, limit=15)
         except OwnerscopeError as e:
             return html.Div(str(e), className="error")
         if not hits:
             return html.Div("No match.", className="hint")
         return [html.Button(
-            [html.Span(h["name"] or h["id"], className="hit-name"),
+            [html.Span(h.get("latin") or h["name"] or h["id"], className="hit-name", title=h["name"] or ""),
+             *([html.Span(f" {h['name']}", className="hit-original")] if h.get("latin") else []),
              html.Span(f" {h['type'] or ''}" + (f" · {str(h['country']).upper()}" if h.get("country") else ""),
                        className="hit-meta"),
              *([html.Span(" " + ", ".join(a.upper() for a in h["authorities"]), className="hit-listed")]
                if h.get("authorities") else [])],
             id={"type": ids.HIT, "index": h["id"]}, className="hit", n_clicks=0) for h in hits]
 
-    @callback(Output(ids.GRAPH_DATA, "data"), Output(ids.NOTICE, "children"),
+    @callback(Output(ids.GRAPH_DATA, "data"), Output(ids.NOTICE, "children"), Output(ids.TRACE_OUT, "children"),
               Input({"type": ids.HIT, "index": ALL}, "n_clicks"), Input(ids.GRAPH, "tapNodeData"),
               Input(ids.CLEAR, "n_clicks"), Input(ids.PATH_GO, "n_clicks"),
-              Input(ids.PROOF_SHOW, "n_clicks"), State(ids.PATH_FROM, "value"),
-              State(ids.PATH_TO, "value"), State(ids.GRAPH_DATA, "data"), State(ids.REGIME, "value"),
-              State(ids.AS_OF, "value"), prevent_initial_call=True)
-    def update_graph(hit_clicks, tapped, _clear, _go, proof_clicks, path_from, path_to, graph, regime, as_of):
+              Input(ids.PROOF_SHOW, "n_clicks"), Input(ids.TRACE_UP, "n_clicks"), Input(ids.TRACE_DOWN, "n_clicks"),
+              Input({"type": ids.GROUP_ADD, "index": ALL}, "n_clicks"), State(ids.GROUP_OPEN, "data"),
+              State(ids.PATH_FROM, "value"), State(ids.PATH_TO, "value"), State(ids.GRAPH_DATA, "data"),
+              State(ids.REGIME, "value"), State(ids.AS_OF, "value"), State(ids.TRACE_DEPTH, "value"),
+              State(ids.TRACE_MIN_SHARE, "value"), prevent_initial_call=True)
+    def update_graph(hit_clicks, tapped, _clear, _go, proof_clicks, up_clicks, down_clicks, add_clicks, group,
+                     path_from, path_to, graph, regime, as_of, depth, min_share):
         trigger = ctx.triggered_id
+        graph = graph or EMPTY
+        focus = graph.get("focus")
         if trigger == ids.PROOF_SHOW:
-            if not proof_clicks or not (graph or {}).get("focus"):
-                return no_update, no_update
-            return show_proof(graph, graph["focus"], regime, as_of)
+            if not proof_clicks or not focus:
+                return no_update, no_update, no_update
+            return show_proof(graph, focus, regime, as_of)
+        if trigger in (ids.TRACE_UP, ids.TRACE_DOWN):
+            if not focus or not (up_clicks if trigger == ids.TRACE_UP else down_clicks):
+                return no_update, html.Div("Select an entity first.", className="error"), no_update
+            if trigger == ids.TRACE_UP:
+                return trace_up(focus, regime, as_of)
+            return trace_down(focus, as_of, depth, min_share)
+        if isinstance(trigger, dict) and trigger.get("type") == ids.GROUP_ADD:
+            if not any(add_clicks or []) or not group:
+                return no_update, no_update, no_update
+            new, ok = add_from_group(graph, group, trigger["index"], context.settings().node_cap)
+            if not ok:
+                return no_update, f"Not added: the display cap is {context.settings().node_cap} nodes.", no_update
+            return new, "", no_update
         if trigger == ids.CLEAR:
-            return EMPTY, ""
+            return EMPTY, "", ""
         if trigger == ids.PATH_GO:
-            return find_paths(path_from, path_to)
+            return (*find_paths(path_from, path_to), "")
         if isinstance(trigger, dict) and trigger.get("type") == ids.HIT:
             if not any(hit_clicks or []):
-                return no_update, no_update
-            return expand(EMPTY, trigger["index"])
+                return no_update, no_update, no_update
+            return (*expand(EMPTY, trigger["index"]), "")
         if trigger == ids.GRAPH and tapped:
-            return expand(graph or EMPTY, tapped["id"])
-        return no_update, no_update
+            if str(tapped.get("id", "")).startswith("group:"):
+                return no_update, no_update, no_update  # a summary node opens its list instead
+            return (*expand(graph, tapped["id"]), no_update)
+        return no_update, no_update, no_update
+
+    @callback(Output(ids.GROUP_OPEN, "data"), Output(ids.GROUP_FILTER, "value"), Input(ids.GRAPH, "tapNodeData"),
+              Input(ids.CLEAR, "n_clicks"), prevent_initial_call=True)
+    def open_group(tapped, _clear):
+        if ctx.triggered_id == ids.GRAPH and tapped and str(tapped.get("id", "")).startswith("group:"):
+            return tapped["id"], ""
+        return None, ""
+
+    @callback(Output(ids.GROUP_PANEL, "style"), Output(ids.GROUP_PANEL + "-title", "children"),
+              Output(ids.GROUP_LIST, "children"), Input(ids.GROUP_OPEN, "data"), Input(ids.GROUP_FILTER, "value"),
+              Input(ids.GRAPH_DATA, "data"))
+    def group_list(gid, text, graph):
+        grp = ((graph or {}).get("groups") or {}).get(gid) if gid else None
+        if not grp:
+            return {"display": "none"}, "", []
+        return {"display": "block"}, group_title(grp, graph), group_rows(grp, text)
+
+    @callback(Output(ids.HOVER, "children"), Input(ids.GRAPH, "mouseoverNodeData"),
+              Input(ids.GRAPH, "mouseoverEdgeData"), prevent_initial_call=True)
+    def hover(node, edge):
+        data = node if ctx.triggered_id and "Node" in (ctx.triggered[0]["prop_id"] or "") else edge
+        return hover_text(data or {})
 
     for dropdown in (ids.PATH_FROM, ids.PATH_TO):
         @callback(Output(dropdown, "options"), Input(dropdown, "search_value"), State(dropdown, "value"),
@@ -157,25 +235,30 @@ def register():
             if not text or len(text) < 2:
                 return keep or no_update
             try:
-                hits = context.store().search(text, limit=10)
+                hits = context.core().search(text, limit=10)
             except OwnerscopeError:
                 return keep
-            return keep + [{"label": f"{h['name']} ({h['type']})", "value": h["id"]} for h in hits
+            return keep + [{"label": f"{h.get('latin') or h['name']} ({h['type']})", "value": h["id"]} for h in hits
                            if h["id"] != value]
 
-    @callback(Output(ids.GRAPH, "elements"), Output(ids.GRAPH, "layout"),
+    @callback(Output(ids.GRAPH, "elements"), Output(ids.GRAPH, "layout"), Output(ids.LEGEND, "children"),
               Input(ids.GRAPH_DATA, "data"), Input(ids.LAYOUT, "value"), Input(ids.REGIME, "value"),
-              Input(ids.AS_OF, "value"))
-    def draw(graph, choice, regime, as_of):
+              Input(ids.AS_OF, "value"), Input(ids.FILTER_TYPES, "value"), Input(ids.FILTER_MIN_SHARE, "value"),
+              Input(ids.FILTER_IN_FORCE, "value"), Input(ids.SHOW_ROLES, "value"))
+    def draw(graph, choice, regime, as_of, types, min_share, in_force, roles):
         graph = graph or EMPTY
         try:
             status = exposure_view.statuses(regime, as_of, list(graph["nodes"]))
         except OwnerscopeError:
             status = {}
-        elements = to_elements(graph, status, (regime or "").upper())
-        if ctx.triggered_id in (ids.REGIME, ids.AS_OF):
-            return elements, no_update  # recolour without moving the nodes
-        return elements, pick_layout(graph, choice or "auto")
+        hidden = hidden_by_filters(graph, types, _number(min_share), as_of or date.today().isoformat(),
+                                   bool(in_force))
+        elements = to_elements(graph, status, (regime or "").upper(), roles=bool(roles), hidden=hidden)
+        key = legend(classes_in_use(elements))
+        if ctx.triggered_id in (ids.REGIME, ids.AS_OF, ids.FILTER_TYPES, ids.FILTER_MIN_SHARE, ids.FILTER_IN_FORCE,
+                                ids.SHOW_ROLES):
+            return elements, no_update, key  # recolour or filter without moving the nodes
+        return elements, pick_layout(graph, choice or "auto"), key
 
     @callback(Output(ids.DETAILS, "children"), Input(ids.GRAPH_DATA, "data"), Input(ids.REGIME, "value"),
               Input(ids.AS_OF, "value"))
@@ -210,17 +293,144 @@ def register():
 def expand(graph: dict, entity_id: str):
     cap = context.settings().node_cap
     try:
-        sub = context.store().neighbours(entity_id, limit=cap)
+        # read far more neighbours than are drawn: those past the grouping threshold fold into groups
+        sub = context.store().neighbours(entity_id, limit=max(cap, NEIGHBOURS_READ))
     except OwnerscopeError as e:
         return no_update, html.Div(str(e), className="error")
-    new, left_out = add_subgraph(graph, sub, cap)
-    new["expanded"] = sorted(set(graph.get("expanded", [])) | {entity_id})
-    new["focus"] = entity_id
-    notice = ""
+    center = next((n["id"] for n in sub.nodes if n["id"] == entity_id), None) or \
+        (context.store().resolve_id(entity_id) or entity_id)
+    new, left_out = add_neighbourhood({**EMPTY, **graph, "layout": None}, sub, center, cap)
+    new["expanded"] = sorted(set(graph.get("expanded", [])) | {center})
+    new["focus"] = center
+    new.pop("highlight", None), new.pop("context", None)
+    notices = []
+    grouped = [g for g in new["groups"].values() if g["center"] == center]
+    if grouped:
+        n = sum(len(g["members"]) for g in grouped)
+        notices.append(f"{n} neighbours are grouped in {len(grouped)} summary node(s): click one to list them "
+                       "and add entities one by one.")
     if left_out or sub.truncated:
-        notice = (f"Showing {len(new['nodes'])} nodes: the display cap is {cap} "
-                  f"(OWNERSCOPE_NODE_CAP); some neighbours of this entity are not drawn.")
-    return new, notice
+        notices.append(f"Showing {len(new['nodes'])} nodes: the display cap is {cap} "
+                       f"(OWNERSCOPE_NODE_CAP); some neighbours of this entity are not drawn.")
+    return new, " ".join(notices)
+
+
+def _number(value) -> float | None:
+    try:
+        return None if value in (None, "") else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def pct(lo: float | None, hi: float | None = None) -> str:
+    if lo is None:
+        return "unknown"
+    if hi is None or abs(hi - lo) < 1e-4:
+        return f"{lo:.4g}%"
+    return f"{lo:.4g}–{hi:.4g}%" if lo > 0 else f"unknown (at most {hi:.4g}%)"
+
+
+def _name_cell(n: dict):
+    latin = latin_name(n.get("name"))
+    return html.Td([html.B(latin or n.get("name") or n["id"]),
+                    *([html.Span(f" {n['name']}", className="original")] if latin else [])],
+                   title=n.get("name") or n["id"])
+
+
+def trace_up(entity_id: str, regime: str | None, as_of: str | None):
+    """Owners to the top, drawn as a hierarchy; the table of owners with their effective shares."""
+    try:
+        res = context.core().owners_to_top(entity_id, as_of, regime or None,
+                                           max_nodes=context.settings().node_cap)
+    except OwnerscopeError as e:
+        return no_update, html.Div(str(e), className="error"), no_update
+    if not res["found"]:
+        return no_update, html.Div(f"{entity_id} has no ownership or control data on {res['as_of']}.",
+                                   className="error"), ""
+    notice = (f"Owners to the top: {len(res['owners'])} owner(s) up to {len(res['ultimate_owners'])} ultimate "
+              f"owner(s); effective shares multiply along each chain.")
+    if res["truncated"]:
+        notice += f" Cut at the display cap ({context.settings().node_cap} nodes)."
+    return trace_state(res), notice, owners_table(res)
+
+
+def owners_table(res: dict):
+    rows = [html.Tr([_name_cell(n), html.Td(str(n["depth"])), html.Td(pct(n["direct"], n["direct_max"])
+                                                                     if n["direct"] is not None
+                                                                     else ("control" if n["controls"] else "")),
+                     html.Td(pct(n["effective"], n["effective_max"])),
+                     html.Td(", ".join(a.upper() for a in n["authorities"]) or ""),
+                     html.Td("ultimate" if n["ultimate"] else "")],
+                    className="listed" if n["listed"] else "") for n in res["owners"]]
+    head = [html.H4(f"Owners to the top ({len(res['owners'])}, {len(res['ultimate_owners'])} ultimate) "
+                    f"as of {res['as_of']}")]
+    if res.get("regime"):
+        agg = res["listed_aggregated"]
+        head.append(html.P(f"Listed holding the {res['regime'].upper()} rule aggregates: "
+                           f"{pct(agg['total'], agg['total_max'])} (threshold {agg['threshold']['words']}); "
+                           f"listed share integrated over all paths: {pct(res['listed_effective'])}.",
+                           className="trace-summary"))
+    table = html.Table([html.Tr([html.Th(h) for h in ("Owner", "Depth", "Direct", "Effective (multiplied)",
+                                                      "Listed by", "")]), *rows], className="table trace-table")
+    return html.Div([*head, table])
+
+
+def trace_down(entity_id: str, as_of: str | None, depth, min_share):
+    depth = int(_number(depth) or 3)
+    floor = _number(min_share) or 0.0
+    try:
+        res = context.core().holdings_down(entity_id, as_of, max_depth=depth, min_share=floor,
+                                           max_nodes=context.settings().node_cap)
+    except OwnerscopeError as e:
+        return no_update, html.Div(str(e), className="error"), no_update
+    if not res["found"]:
+        return no_update, html.Div(f"{entity_id} has no ownership or control data on {res['as_of']}.",
+                                   className="error"), ""
+    graph = trace_state(res)
+    rows = [html.Tr([_name_cell(n), html.Td(str(n["depth"])), html.Td(pct(n["effective"], n["effective_max"])
+                                                                     if not n["controls"] else "control"),
+                     html.Td(", ".join(a.upper() for a in n["authorities"]))],
+                    className="listed" if n["listed"] else "") for n in res["holdings"]]
+    table = html.Table([html.Tr([html.Th(h) for h in ("Holding", "Depth", "Effective share", "Listed by")]), *rows],
+                       className="table trace-table")
+    notice = (f"Holdings down: {len(res['holdings'])} direct and indirect holding(s), up to {depth} link(s) down"
+              + (f", links of at least {floor:g}%" if floor else "") + ".")
+    if res["truncated"]:
+        notice += f" Cut at the display cap ({context.settings().node_cap} nodes)."
+    return graph, notice, html.Div([html.H4(f"Holdings down as of {res['as_of']}"), table])
+
+
+def group_title(grp: dict, graph: dict) -> str:
+    center = graph["nodes"].get(grp["center"], {})
+    what = grp.get("role") or grp["type"].replace("_", " ")
+    arrow = "→" if grp["direction"] == "out" else "←"
+    return f"{len(grp['members'])} × {what} {arrow} {center.get('name') or grp['center']}"
+
+
+def group_rows(grp: dict, text: str | None):
+    shown, total = filter_members(grp["members"], text)
+    rows = [html.Li(className="group-member", children=[
+        html.Button("Add", id={"type": ids.GROUP_ADD, "index": m["id"]}, n_clicks=0, className="button small"),
+        html.Span(f" {latin_name(m['name']) or m['name'] or m['id']}", title=m["name"] or m["id"]),
+        html.Span(f" {m['type'] or ''}", className="hit-meta"),
+        *([html.Span(" " + share_label(m["edge"]), className="share")] if share_label(m["edge"]) and
+          m["edge"]["type"] in ("ownership", "interest") else []),
+        *([html.Span(" " + ", ".join(a.upper() for a in m["authorities"]), className="hit-listed")]
+          if m["authorities"] else [])]) for m in shown]
+    more = [html.Li(f"… {total - len(shown)} more: filter by name", className="hint")] if total > len(shown) else []
+    return [html.Small(f"{total} of {len(grp['members'])} shown" if text else ""), html.Ul(rows + more)]
+
+
+def hover_text(data: dict):
+    if not data:
+        return ""
+    if "source" in data:
+        parts = [data.get("type", "").replace("_", " "), data.get("share") or "", data.get("role") or "",
+                 " – ".join(x for x in (data.get("start_date"), data.get("end_date")) if x), data.get("note") or ""]
+        return " · ".join(p for p in parts if p)
+    name = data.get("name") or data.get("id")
+    extra = f" (drawn as {data['latin']})" if data.get("latin") else ""
+    return f"{name}{extra} · {data.get('type') or 'no type'}"
 
 
 def _host(url: str) -> str:
@@ -250,22 +460,21 @@ def source_links(sources: list[dict] | None):
 
 
 def show_proof(graph: dict, entity_id: str, regime: str | None, as_of: str | None):
-    """Draw the proof of a verdict: the chain of owners back to the listings, its edges in red."""
+    """Draw the proof of a verdict: every owner up to the top, with the whole chain of each listed
+    owner's stake; the links the rule counts in red, the rest of the listed chains and the other owners
+    it names in amber."""
+    if not regime:
+        return no_update, html.Div("Choose an exposure rule to see its proof.", className="error"), no_update
     try:
-        nodes, edges, context_edges = exposure_view.proof_ids(entity_id, regime, as_of)
-        new = graph
-        for nid in nodes:
-            sub = context.store().neighbours(nid, types=["ownership", "control"], direction="in",
-                                             limit=context.settings().node_cap)
-            sub.nodes = [n for n in sub.nodes if n["id"] in nodes or n["id"] == nid]
-            new, _ = add_subgraph(new, sub, context.settings().node_cap)
+        res = context.core().owners_to_top(entity_id, as_of, regime, max_nodes=context.settings().node_cap)
     except OwnerscopeError as e:
-        return no_update, html.Div(str(e), className="error")
-    new["highlight"] = sorted(set(edges) & set(new["edges"]))
-    new["context"] = sorted(set(context_edges) & set(new["edges"]) - set(edges))
-    new["focus"] = entity_id
+        return no_update, html.Div(str(e), className="error"), no_update
+    if not res["found"]:
+        return no_update, "No ownership or control data on this entity on the date.", no_update
+    new = trace_state(res)
     return new, (f"Proof: {len(new['highlight'])} counted ownership/control link(s) in red; "
-                 f"{len(new['context'])} other link(s) the analyst should look at in amber.")
+                 f"{len(new['context'])} other link(s) the analyst should look at in amber "
+                 "(listed owners' chains the rule does not count, other owners)."), owners_table(res)
 
 
 def find_paths(a: str | None, b: str | None):
@@ -315,6 +524,7 @@ def entity_panel(d: dict, exposure_box=None):
                              html.Div(source_links(r["sources"]))], className="rel"))
     return html.Div([
         html.H3(d["name"] or d["id"]),
+        *([html.Div(f"Transliterated: {latin_name(d['name'])}", className="latin")] if latin_name(d["name"]) else []),
         html.Div(f"{d['type'] or 'no type'} · {d['id']}"
                  + (f" · {str(d['country']).upper()}" if d.get("country") else ""),
                  className="meta"),
