@@ -89,7 +89,8 @@ def load_settings() -> Settings:
         quarantine_dir=Path(qdir) if qdir else None,
         query_timeout_s=_float("OWNERSCOPE_QUERY_TIMEOUT", 30.0),
         query_row_limit=_int("OWNERSCOPE_QUERY_ROW_LIMIT", 1000),
-        node_cap=_int("OWNERSCOPE_NODE_CAP", 500),
+        # nodes drawn at most: at 500 the browser pans at ~6 frames/s, at 300 at ~30 (BENCHMARKS.md)
+        node_cap=_int("OWNERSCOPE_NODE_CAP", 300),
         auth_user=os.environ.get("OWNERSCOPE_AUTH_USER", ""),
         auth_password=os.environ.get("OWNERSCOPE_AUTH_PASSWORD", ""),
         auth_token=os.environ.get("OWNERSCOPE_AUTH_TOKEN", ""),

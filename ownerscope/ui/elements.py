@@ -328,10 +328,11 @@ def pick_layout(graph: dict, choice: str) -> dict:
         owning = sum(1 for e in edges if e["type"] in ("ownership", "control"))
         if edges and owning * 2 >= len(edges):
             choice = "hierarchy"
-        elif len(graph.get("nodes", {})) <= 80:
-            choice = "concentric"  # a neighbourhood: the expanded node (highest degree) in the middle
         else:
-            choice = "force"
+            # a neighbourhood: the expanded node (highest degree) in the middle. Not the force layout, even
+            # for big graphs: at 150 nodes it takes ~8x as long and draws at half the frame rate
+            # (bench/bench_explorer_draw.py, BENCHMARKS.md); it stays a choice
+            choice = "concentric"
     if choice == "hierarchy":
         return {"name": "dagre", "rankDir": "TB", "nodeSep": 130, "rankSep": 110, "edgeSep": 20, "animate": False,
                 "fit": True, "padding": 30}

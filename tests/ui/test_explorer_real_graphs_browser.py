@@ -92,7 +92,7 @@ def tap_until(page, node_id: str, selector: str, tries: int = 3):
     for _ in range(tries):
         tap(page, node_id)
         try:
-            page.locator(selector).first.wait_for(timeout=10000)
+            page.locator(selector).first.wait_for(timeout=20000)
             return
         except Exception:
             continue
@@ -154,12 +154,12 @@ def test_a_hub_is_drawn_grouped_under_the_cap(hub_url):
         assert_legend_covers(page)
         page.screenshot(path=str(artifact_dir() / "hub-grouped.png"))
         # the summary node opens a filterable list; entities are added one by one
-        page.locator("#details-panel h3", has_text=HUB).wait_for(timeout=15000)
+        page.locator("#details-panel h3", has_text=HUB).wait_for(timeout=60000)
         tap_until(page, groups[0]["id"], "#group-panel .group-member")
         assert page.locator("#group-panel .group-member").count() == N_VESSELS
         page.fill("#group-filter", "9000037")
         page.wait_for_function("() => document.querySelectorAll('#group-panel .group-member').length === 1",
-                               timeout=15000)
+                               timeout=60000)
         page.locator("#group-panel .group-member button").first.click()
         after = groups_of(wait_for(page, lambda g: "v1" in ids_of(g), "v1 added"))
         assert len(after) == 1 and after[0]["label"].startswith(f"+{N_VESSELS - 1} linked entities")
@@ -186,7 +186,7 @@ def test_owners_to_the_top_shows_gazprombanks_indirect_stake(demo_url):
         page.click("#trace-up")
         wait_for_node(page, "Gazprombank", 60000)
         table = page.locator(".trace-table")
-        table.wait_for(timeout=15000)
+        table.wait_for(timeout=60000)
         row = table.locator("tr", has_text="Gazprombank")
         assert "12.5%" in row.inner_text() and "ultimate" in row.inner_text()
         g = drawn(page)
@@ -205,9 +205,9 @@ def test_owners_to_the_top_shows_gazprombanks_indirect_stake(demo_url):
         # the proof under OFAC draws the whole chain, Business Alliance and Gazprombank included
         page.click("#regime-select")
         page.get_by_text("OFAC 50% rule (US)").last.click()
-        page.locator("#details-panel .verdict").wait_for(timeout=20000)
+        page.locator("#details-panel .verdict").wait_for(timeout=60000)
         page.click("#proof-show")
-        page.locator("#graph-notice", has_text="Proof:").wait_for(timeout=20000)
+        page.locator("#graph-notice", has_text="Proof:").wait_for(timeout=60000)
         wait_for(page, lambda g: any("proof" in e["classes"] for e in g["edges"]), "a proof link")
         wait_for_node(page, "Gazprombank", 60000)
         assert "Business Alliance Company" in node_labels(page)
@@ -217,7 +217,7 @@ def test_owners_to_the_top_shows_gazprombanks_indirect_stake(demo_url):
         tap(page, "ofac-17260")
         wait_for_node(page, "Sergei Chemezov", 60000)
         page.click("#trace-down")
-        page.locator("#trace-output", has_text="Holdings down").wait_for(timeout=15000)
+        page.locator("#trace-output", has_text="Holdings down").wait_for(timeout=60000)
         assert "VSMPO-AVISMA Corporation" in page.locator("#trace-output").inner_text()
         assert not errors, errors
 
