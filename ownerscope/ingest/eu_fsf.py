@@ -22,7 +22,7 @@ from ..graph.model import Designation, Entity, Source
 from . import identifiers as ids
 from . import xmlstream as X
 from .ofac_sdn import _entity_type
-from .records import Parsed, Rejected, Skipped
+from .records import Parsed, Rejected, Skipped, count_in_files
 from .registry import Adapter, register
 
 ROOT = "export"
@@ -63,11 +63,7 @@ def header(paths: list[Path]) -> dict:
 
 
 def count_records(paths: list[Path]) -> int:
-    n = 0
-    for p in paths:
-        with p.open("rb") as fh:
-            n += sum(chunk.count(b"<sanctionEntity") for chunk in iter(lambda: fh.read(1 << 20), b""))
-    return n * 2  # an entity and about one designation each
+    return 2 * count_in_files(paths, b"<sanctionEntity")  # an entity and about one designation each
 
 
 def read(paths: list[Path], dataset: str) -> Iterator[Parsed | Rejected | Skipped]:

@@ -31,7 +31,7 @@ from ..graph.model import Designation, Entity, Relation, Source
 from . import identifiers as ids
 from . import xmlstream as X
 from .ofac_sdn import ID_LABELS, _entity_type
-from .records import Parsed, Rejected, Skipped
+from .records import Parsed, Rejected, Skipped, count_in_files
 from .registry import Adapter, register
 
 URL = "https://sanctionssearch.ofac.treas.gov/Details.aspx?id={uid}"
@@ -162,13 +162,7 @@ def header(paths: list[Path]) -> dict:
 
 
 def count_records(paths: list[Path]) -> int:
-    n = 0
-    for p in paths:
-        with p.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                n += chunk.count(b"<DistinctParty ") + chunk.count(b"<ProfileRelationship ")
-                n += chunk.count(b"<SanctionsEntry ")
-    return n
+    return count_in_files(paths, b"<DistinctParty ", b"<ProfileRelationship ", b"<SanctionsEntry ")
 
 
 def read(paths: list[Path], dataset: str) -> Iterator[Parsed | Rejected | Skipped]:

@@ -52,4 +52,22 @@ def shape_error(e: Exception) -> str:
 
 def count_newlines(fh) -> int:
     """Lines in a binary file object, read in 1 MiB chunks (for progress-bar estimates)."""
-    return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+    return count_markers(fh, b"\n")
+
+
+def count_markers(fh, *markers: bytes) -> int:
+    """How often the byte strings occur in a binary file object, read in 1 MiB chunks (an estimate for
+    progress bars: a marker split across two chunks is missed)."""
+    n = 0
+    for chunk in iter(lambda: fh.read(1 << 20), b""):
+        n += sum(chunk.count(m) for m in markers)
+    return n
+
+
+def count_in_files(paths, *markers: bytes) -> int:
+    """count_markers over several files."""
+    n = 0
+    for p in paths:
+        with open(p, "rb") as fh:
+            n += count_markers(fh, *markers)
+    return n

@@ -21,7 +21,7 @@ from ..graph.model import Designation, Entity, Source
 from . import identifiers as ids
 from . import xmlstream as X
 from .ofac_sdn import _entity_type
-from .records import Parsed, Rejected, Skipped
+from .records import Parsed, Rejected, Skipped, count_in_files
 
 ROOT = "Designations"
 URL = "https://www.gov.uk/government/publications/the-uk-sanctions-list"
@@ -72,8 +72,7 @@ def header(path: Path) -> dict:
 
 
 def count_records(path: Path) -> int:
-    with path.open("rb") as fh:
-        return 2 * sum(chunk.count(b"<Designation>") for chunk in iter(lambda: fh.read(1 << 20), b""))
+    return 2 * count_in_files([path], b"<Designation>")
 
 
 def read_file(path: Path, dataset: str) -> Iterator[Parsed | Rejected | Skipped]:

@@ -22,7 +22,7 @@ from ..graph.model import Designation, Entity, Source
 from . import identifiers as ids
 from . import xmlstream as X
 from .ofac_sdn import _entity_type
-from .records import Parsed, Rejected, Skipped
+from .records import Parsed, Rejected, Skipped, count_in_files
 from .registry import Adapter, register
 
 ROOT = "CONSOLIDATED_LIST"
@@ -69,12 +69,7 @@ def header(paths: list[Path]) -> dict:
 
 
 def count_records(paths: list[Path]) -> int:
-    n = 0
-    for p in paths:
-        with p.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                n += chunk.count(b"<INDIVIDUAL>") + chunk.count(b"<ENTITY>")
-    return 2 * n  # an entity and its designation each
+    return 2 * count_in_files(paths, b"<INDIVIDUAL>", b"<ENTITY>")  # an entity and its designation each
 
 
 def read(paths: list[Path], dataset: str) -> Iterator[Parsed | Rejected | Skipped]:
