@@ -134,6 +134,15 @@ def regime_from_dict(name: str, data: dict, origin: str = "regime") -> Regime:
     def bad(msg: str) -> InputError:
         return InputError(f"{origin}: regime {name!r}: {msg}")
 
+    def since_date(value, label: str) -> str | None:
+        """An optional `since` date, as ISO; a bad one is an error naming the key."""
+        if value is None:
+            return None
+        try:
+            return parse_date(str(value))
+        except ValueError as e:
+            raise bad(f"{label}: {e}") from None
+
     if not isinstance(data, dict):
         raise bad("must be a table of settings")
     known = {"name", "title", "authorities", "thresholds", "threshold", "comparison", "aggregate",
@@ -172,13 +181,7 @@ def regime_from_dict(name: str, data: dict, origin: str = "regime") -> Regime:
         comp = t.get("comparison", ">=")
         if comp not in COMPARISONS:
             raise bad(f"comparison {comp!r} must be one of {', '.join(COMPARISONS)}")
-        since = t.get("since")
-        if since is not None:
-            try:
-                since = parse_date(str(since))
-            except ValueError as e:
-                raise bad(f"threshold since: {e}") from None
-        thresholds.append(Threshold(value, comp, since))
+        thresholds.append(Threshold(value, comp, since_date(t.get("since"), "threshold since")))
     for key in ("aggregate", "control_counts"):
         if not isinstance(data.get(key), bool):
             raise bad(f"`{key}` must be true or false")
@@ -192,13 +195,8 @@ def regime_from_dict(name: str, data: dict, origin: str = "regime") -> Regime:
     if review is not None:
         if not isinstance(review, dict) or not {"min_share", "ratio"} <= set(review):
             raise bad("`review_largest_minority` must be {min_share, ratio[, since]}")
-        since = review.get("since")
-        if since is not None:
-            try:
-                since = parse_date(str(since))
-            except ValueError as e:
-                raise bad(f"`review_largest_minority.since`: {e}") from None
-        review = {"min_share": float(review["min_share"]), "ratio": float(review["ratio"]), "since": since}
+        review = {"min_share": float(review["min_share"]), "ratio": float(review["ratio"]),
+                  "since": since_date(review.get("since"), "`review_largest_minority.since`")}
     return Regime(name=name, title=str(data.get("title") or name), authorities=tuple(auth),
                   thresholds=tuple(thresholds), aggregate=data["aggregate"],
                   control_counts=data["control_counts"], joint_arrangements=joint, propagation=prop,
