@@ -407,9 +407,6 @@ def candidates(store) -> list[dict]:
     return store.possible_same_as()
 
 
-def _candidate_between(store, a: str, b: str) -> list[dict]:
-    return store.possible_same_as(a, b)
-
 
 def confirm(store, a: str, b: str) -> dict:
     """An analyst says a and b are the same: merge b into a (any merged id may be given)."""
@@ -425,7 +422,7 @@ def confirm(store, a: str, b: str) -> dict:
 def reject(store, a: str, b: str) -> int:
     """An analyst says a and b are different: drop the candidate link and never propose the pair again."""
     ka, kb = store.resolve_id(a) or a, store.resolve_id(b) or b
-    found = _candidate_between(store, ka, kb)
+    found = store.possible_same_as(ka, kb)
     store.delete_relations([(c["a"], c["b"], "possible_same_as", c["id"]) for c in found])
     Decisions(decisions_path(store)).add({"action": "reject", "a": ka, "b": kb})
     return len(found)
