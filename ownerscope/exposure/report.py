@@ -117,13 +117,22 @@ def _listings(detail: dict, as_of: str, list_versions: list[dict]) -> list[dict]
 
 def build_report(store, entity_id: str, regimes: list, as_of: str | None, ubo_threshold: float = 25.0,
                  case: dict | None = None) -> dict:
+    """A report straight from a store (the faces go through Core.report, which shares its cached graph)."""
     as_of = normalise_as_of(as_of)
     g = build_graph(store.ownership_frame(), store.designation_frame(), store.entity_frame(), as_of)
     results = [exposure_on_graph(g, r) for r in regimes]
     list_versions = store.list_versions()
     for r in results:
         r.list_versions = list_versions
-    detail = store.get_entity(entity_id) or {}
+    return assemble_report(g, results, store.get_entity(entity_id) or {}, entity_id, as_of,
+                           getattr(store, "url", ""), ubo_threshold, case)
+
+
+def assemble_report(g, results: list, detail: dict, entity_id: str, as_of: str, store_url: str = "",
+                    ubo_threshold: float = 25.0, case: dict | None = None) -> dict:
+    """The report's data (for every renderer) from an ownership graph on a date, each regime's result on it
+    (with its list versions) and the entity's detail."""
+    list_versions = results[0].list_versions if results else []
     i = g.index.get(entity_id)
     verdicts = []
     used: dict[str, dict] = {}
@@ -149,7 +158,7 @@ def build_report(store, entity_id: str, regimes: list, as_of: str | None, ubo_th
     return {
         "title": f"Ownership and sanctions exposure: {detail.get('name') or entity_id}",
         "generated_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-        "as_of": as_of, "ownerscope_version": __version__, "store": getattr(store, "url", ""),
+        "as_of": as_of, "ownerscope_version": __version__, "store": store_url,
         "case": case_fields(**(case or {})),
         "entity": {"id": entity_id, "name": detail.get("name") or entity_id, "type": detail.get("type"),
                    "country": detail.get("country"), "aliases": detail.get("aliases", []),
