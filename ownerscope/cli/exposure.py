@@ -127,7 +127,7 @@ def report(
     The verdict per regime, the proof with its sources, a picture of the ownership structure, beneficial owners, the date and the data it was computed from.
     """
     from ..console import out
-    from ..exposure.report import write_report
+    from ..exposure.report_render import write_report
 
     names = list(dict.fromkeys(regime)) or ["ofac", "eu", "uk"]
     regimes = _regimes(names, regime_file)

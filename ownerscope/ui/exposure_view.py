@@ -93,7 +93,7 @@ def report_bytes(entity_id: str, regime: str | None, as_of: str | None, fmt: str
     import tempfile
     from pathlib import Path
 
-    from ..exposure.report import write_report
+    from ..exposure.report_render import write_report
 
     names = [regime] if regime else ["ofac", "eu", "uk"]
     data = context.core().report(entity_id, names, as_of, case=case)
