@@ -20,7 +20,7 @@ from ..errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from ..text import norm
 from .model import RELATION_LABELS, Designation, Entity, Relation, Source, dedupe
 from .cypher_guard import check_read_only
-from .views import QueryResult, Subgraph
+from .views import CandidateView, QueryResult, ResolutionRecord, Subgraph
 from . import rows as R
 
 REL_PROPS = ("id STRING, share DOUBLE, share_min DOUBLE, share_max DOUBLE, start_date STRING, "
@@ -470,12 +470,12 @@ class EmbeddedStore:
                   "e.addresses = CAST($addresses AS STRING[])", R.entity_row(ent))
 
     # ------------------------------------------------------------------ reads
-    def resolution_records(self) -> list[list]:
+    def resolution_records(self) -> list[ResolutionRecord]:
         """What entity resolution compares, for every entity: id, type, name, aliases, country,
         identifiers, sources (JSON), birth dates. Read through the store's own path (no console limits)."""
-        return self._rows(f"MATCH (e:Entity) RETURN {R.RESOLUTION_RETURN}")
+        return [R.resolution_record(r) for r in self._rows(f"MATCH (e:Entity) RETURN {R.RESOLUTION_RETURN}")]
 
-    def possible_same_as(self, a: str | None = None, b: str | None = None) -> list[dict]:
+    def possible_same_as(self, a: str | None = None, b: str | None = None) -> list[CandidateView]:
         """The POSSIBLE_SAME_AS candidates for review, all of them or those between entities a and b."""
         if a is None:
             rows = self._rows(f"MATCH (a:Entity)-[r:POSSIBLE_SAME_AS]->(b:Entity) RETURN {R.CANDIDATE_RETURN}")

@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 
 from ..text import MIN_NAME_CHARS, norm, search_text
 from .model import LABEL_RELATIONS, Designation, Entity, Relation, Source
+from .views import CandidateView, ResolutionRecord
 
 if TYPE_CHECKING:
     from .views import Subgraph
@@ -271,5 +272,9 @@ RESOLUTION_RETURN = "e.id, e.type, e.name, e.aliases, e.country, e.identifiers, 
 CANDIDATE_RETURN = "a.id, a.name, b.id, b.name, r.note, r.id"
 
 
-def candidate_view(row) -> dict:
-    return {"a": row[0], "a_name": row[1], "b": row[2], "b_name": row[3], "reason": row[4], "id": row[5]}
+def candidate_view(row) -> CandidateView:
+    return CandidateView(a=row[0], a_name=row[1], b=row[2], b_name=row[3], reason=row[4], id=row[5])
+
+
+def resolution_record(row) -> ResolutionRecord:
+    return ResolutionRecord(*row)
