@@ -496,7 +496,9 @@ def _upsert_entities(tx, batch: list[Entity]) -> None:
         if old is None:
             new.append(R.entity_row(ent))
         else:
-            updates.append(R.entity_row(old.merged_with(ent)))
+            merged = old.merged_with(ent)
+            if merged != old:  # as on the embedded store: a re-ingest of the same record writes nothing
+                updates.append(R.entity_row(merged))
     if new:
         tx.run("UNWIND $rows AS r CREATE (e:Entity) SET e = r", rows=new).consume()
     if updates:
