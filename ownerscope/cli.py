@@ -353,7 +353,8 @@ def demo(host: str = typer.Option("127.0.0.1", "--host", help="Address to listen
 
 # Commands that live with their package register themselves here: register(app, friendly).
 _COMMAND_MODULES = ("ownerscope.exposure.commands", "ownerscope.ingest.resolve_commands",
-                    "ownerscope.ingest.fetch_commands", "ownerscope.api.commands")
+                    "ownerscope.ingest.fetch_commands", "ownerscope.api.commands",
+                    "ownerscope.graph.export_commands")
 
 
 def _register_commands() -> None:

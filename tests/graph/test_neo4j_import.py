@@ -166,3 +166,20 @@ def test_neo4j_admin_import_round_trips_every_record(tmp_path, monkeypatch):
     finally:
         neo.clear()
         neo.close()
+
+
+def test_cli_export_neo4j_import(tmp_path):
+    from typer.testing import CliRunner
+
+    from ownerscope.cli import app
+
+    db = tmp_path / "src.lbug"
+    src = open_store(str(db))
+    seed(src)
+    src.close()
+    res = CliRunner().invoke(app, ["export", "neo4j-import", str(tmp_path / "out"), "--store", str(db)])
+    assert res.exit_code == 0, res.output
+    assert "neo4j-admin database import full neo4j @" in res.output
+    assert (tmp_path / "out" / NI.ARGS_FILE).is_file()
+    res = CliRunner().invoke(app, ["export", "neo4j-finish", "--store", str(db)])
+    assert res.exit_code != 0 and "needs a Neo4j store" in res.output
