@@ -104,9 +104,7 @@ def _write(frame: pl.DataFrame, header: list[str], types: dict[str, str], folder
             exprs.append(_array(col))
         elif kind in ("double", "boolean", "long"):
             exprs.append(_plain(col, kind))
-        elif kind.startswith((":START_ID", ":END_ID")):
-            exprs.append(_text(col))
-        else:
+        else:  # text, ids and relationship ends
             exprs.append(_text(col))
     out = frame.select(exprs)
     multiline = any(out[c].str.contains("[\r\n]").any() for c in out.columns) if out.height else False
@@ -139,7 +137,7 @@ def _entity_frame(store) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema).select(list(ENTITY_COLUMNS))
 
 
-def write_import_files(store, folder: Path, database: str = "neo4j") -> ImportFiles:
+def write_import_files(store, folder: Path) -> ImportFiles:
     """Write the import tool's files for everything in `store` into `folder` (created; files of an earlier
     export there are replaced)."""
     t0 = time.perf_counter()
@@ -191,7 +189,7 @@ def write_import_files(store, folder: Path, database: str = "neo4j") -> ImportFi
         if part.height:
             rels(label, part, rel_types, f"rel_{label.lower()}")
 
-    args = [f"--array-delimiter=U+001F", "--delimiter=,", "--quote=\"", "--id-type=string",
+    args = ["--array-delimiter=U+001F", "--delimiter=,", "--quote=\"", "--id-type=string",
             "--ignore-empty-strings=false", "--overwrite-destination=true",
             f"--report-file={folder / 'import.report'}"]
     if multiline:
