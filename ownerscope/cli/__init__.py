@@ -7,7 +7,7 @@ import typer
 
 from .. import __version__
 from ..console import out
-from . import exposure, ingest, reads, resolve, web
+from . import export, exposure, ingest, reads, resolve, web
 
 app = typer.Typer(help="ownerscope: explore ownership networks and sanctions exposure.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -28,6 +28,7 @@ def main(version: bool = typer.Option(False, "--version", callback=version_cb, i
 for _sub in (ingest.app, reads.app, exposure.app, web.app):
     app.add_typer(_sub)  # no name: the sub-app's commands are top-level commands
 app.add_typer(resolve.app, name="resolve")
+app.add_typer(export.app, name="export")
 
 
 def run() -> None:

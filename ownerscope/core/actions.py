@@ -37,6 +37,24 @@ class StoreActions:
 
         return fetch(source, store=self.store, **options)
 
+    # ------------------------------------------------------------------ exports
+    def export_neo4j_import(self, folder: Path):
+        """Write the header, data and arguments files for `neo4j-admin database import full`."""
+        from ..graph.neo4j_import import write_import_files
+
+        return write_import_files(self.store, folder)
+
+    def finish_neo4j_import(self) -> dict:
+        """After Neo4j's import tool: ownerscope's constraints and indexes, and the empty lists it cannot
+        write. Only for a Neo4j store."""
+        from ..errors import ConfigError
+        from ..graph.neo4j import Neo4jStore
+        from ..graph.neo4j_import import finish_import
+
+        if not isinstance(self.store, Neo4jStore):
+            raise ConfigError("neo4j-finish needs a Neo4j store (--store bolt://...)")
+        return finish_import(self.store)
+
     # ------------------------------------------------------------------ resolution
     def resolve_run(self, merge_at: float = 95, review_at: float = 80,
                     on_progress: Callable[[str], None] | None = None):

@@ -592,6 +592,23 @@ class EmbeddedStore:
                            else "CAST(NULL AS STRING) AS list_version, CAST(NULL AS STRING) AS list_published"))
         return R.normalise_frame(res.get_as_pl(), R.DESIGNATION_SCHEMA)
 
+    def relation_frame(self, types: Sequence[str] | None = None) -> pl.DataFrame:
+        """Every relation of the given model types (all by default) with every stored property, in
+        R.OWNERSHIP_SCHEMA's columns (exports read this)."""
+        frames = []
+        for rtype in types or RELATION_LABELS:
+            label = RELATION_LABELS[rtype]
+            special = {"source": "a.id", "target": "b.id", "type": f"'{rtype}'"}
+            ret = ", ".join(f"{special.get(c, 'r.' + c)} AS {c}" for c in R.OWNERSHIP_SCHEMA)
+            res = self._run(f"MATCH (a:Entity)-[r:{label}]->(b:Entity) RETURN {ret}")
+            frames.append(R.normalise_frame(res.get_as_pl(), R.OWNERSHIP_SCHEMA))
+        return pl.concat(frames) if frames else pl.DataFrame(schema=R.OWNERSHIP_SCHEMA)
+
+    def designation_records(self) -> list[dict]:
+        """Every designation as stored (R.DES_FIELDS, sources as stored JSON texts), with its entity's id."""
+        rows = self._rows(f"MATCH (e:Entity)-[:LISTED]->(d:Designation) RETURN {self._des_return()}, e.id")
+        return [{**dict(zip(R.DES_FIELDS, r[:-1])), "listed_by": r[-1]} for r in rows]
+
     def entity_frame(self, ids: Sequence[str] | None = None) -> pl.DataFrame:
         if ids is None:
             res = self._run("MATCH (e:Entity) RETURN e.id AS id, e.type AS type, e.name AS name, "

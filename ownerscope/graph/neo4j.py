@@ -395,6 +395,24 @@ class Neo4jStore:
         return self._frame(f"MATCH (e:Entity)-[:LISTED]->(d:Designation) RETURN {ret}", R.DESIGNATION_SCHEMA,
                            doing="reading designations")
 
+    def relation_frame(self, types: Sequence[str] | None = None) -> pl.DataFrame:
+        """Every relation of the given model types (all by default) with every stored property, in
+        R.OWNERSHIP_SCHEMA's columns (exports read this)."""
+        frames = []
+        for rtype in types or RELATION_LABELS:
+            label = rel_type(RELATION_LABELS[rtype])
+            special = {"source": "a.id", "target": "b.id", "type": "$rtype"}
+            ret = ", ".join(special.get(c, f"r.{c}") for c in R.OWNERSHIP_SCHEMA)
+            frames.append(self._frame(f"MATCH (a:Entity)-[r:{label}]->(b:Entity) RETURN {ret}",
+                                      R.OWNERSHIP_SCHEMA, {"rtype": rtype}, "reading relations"))
+        return pl.concat(frames) if frames else pl.DataFrame(schema=R.OWNERSHIP_SCHEMA)
+
+    def designation_records(self) -> list[dict]:
+        """Every designation as stored (R.DES_FIELDS, sources as stored JSON texts), with its entity's id."""
+        rows = self._read(f"MATCH (e:Entity)-[:LISTED]->(d:Designation) RETURN {DES_RETURN}, e.id",
+                          doing="reading designations")
+        return [{**dict(zip(R.DES_FIELDS, r[:-1])), "listed_by": r[-1]} for r in rows]
+
     def entity_frame(self, ids: Sequence[str] | None = None) -> pl.DataFrame:
         if ids is None:
             return self._frame("MATCH (e:Entity) RETURN e.id, e.type, e.name, e.country",

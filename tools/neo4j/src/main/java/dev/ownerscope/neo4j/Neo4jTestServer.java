@@ -20,7 +20,7 @@ import org.neo4j.io.ByteUnit;
  * Minimal launcher of a real Neo4j Community DBMS for the ownerscope test suite.
  *
  * <p>Usage: {@code java -cp ... dev.ownerscope.neo4j.Neo4jTestServer --home DIR [--port 7687]
- * [--host 127.0.0.1] [--no-auth]}. The password of user {@code neo4j} is read from the
+ * [--host 127.0.0.1] [--no-auth] [--pagecache 64m]}. The password of user {@code neo4j} is read from the
  * environment variable {@code OWNERSCOPE_NEO4J_PASSWORD} (default {@code ownerscope-test}), so
  * it never shows up in a process listing.
  *
@@ -40,12 +40,14 @@ public final class Neo4jTestServer {
         String host = "127.0.0.1";
         int port = 7687;
         boolean auth = true;
+        long pagecache = ByteUnit.mebiBytes(64);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--home" -> home = Path.of(args[++i]);
                 case "--port" -> port = Integer.parseInt(args[++i]);
                 case "--host" -> host = args[++i];
                 case "--no-auth" -> auth = false;
+                case "--pagecache" -> pagecache = parseSize(args[++i]);
                 default -> {
                     System.err.println("unknown argument: " + args[i]);
                     System.exit(2);
@@ -83,7 +85,7 @@ public final class Neo4jTestServer {
                 // table procedure, which works without it.
                 .setConfig(GraphDatabaseSettings.routing_enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, auth)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(64))
+                .setConfig(GraphDatabaseSettings.pagecache_memory, pagecache)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 .setConfig(GraphDatabaseSettings.filewatcher_enabled, false)
                 .setConfig(GraphDatabaseSettings.preallocate_logical_logs, false)
@@ -111,6 +113,20 @@ public final class Neo4jTestServer {
                 + " pid=" + ProcessHandle.current().pid());
         System.out.flush();
         stopped.await();
+    }
+
+    /** "512m", "2g", "65536k" or a plain number of bytes. */
+    static long parseSize(String text) {
+        String t = text.trim().toLowerCase();
+        long unit = 1;
+        switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
+            case 'k' -> unit = ByteUnit.kibiBytes(1);
+            case 'm' -> unit = ByteUnit.mebiBytes(1);
+            case 'g' -> unit = ByteUnit.gibiBytes(1);
+            default -> { }
+        }
+        String digits = unit == 1 ? t : t.substring(0, t.length() - 1);
+        return Long.parseLong(digits) * unit;
     }
 
     /**
