@@ -131,6 +131,8 @@ def _designations(rng: np.random.Generator, n_ent: int, n_des: int) -> pl.DataFr
 
 def _write(folder: Path, ents: pl.DataFrame, rels: pl.DataFrame, des: pl.DataFrame) -> None:
     folder.mkdir(parents=True, exist_ok=True)
+    blank = pl.when(pl.col(pl.Utf8) == "").then(None).otherwise(pl.col(pl.Utf8)).name.keep()
+    ents, rels, des = (f.with_columns(blank) for f in (ents, rels, des))  # empty fields unquoted
     ents.write_csv(folder / "entities.csv")
     rels.write_csv(folder / "relations.csv", float_precision=2)
     des.write_csv(folder / "designations.csv")

@@ -251,7 +251,9 @@ def latency(store_url: str, queries: dict) -> dict:
 NAIVE_EMBEDDED = (
     "MATCH (l:Entity)-[:LISTED]->(d:Designation) WHERE d.authority = 'us' "
     "MATCH p = (l)-[o:OWNS*1..10]->(t:Entity) "
-    "WITH t, list_reduce(list_transform(rels(o), r -> coalesce(r.share, 0.0) / 100.0), (x, y) -> x * y) AS f "
+    # (list_transform with a lambda over rels(o) gave wrong values in ladybug 0.22; the share list works.
+    # an unknown share makes the path's product null, which sum() skips, as coalesce(share, 0) does below)
+    "WITH t, list_reduce(properties(rels(o), 'share'), (x, y) -> x * y / 100.0) / 100.0 AS f "
     "WITH t, sum(f) AS total WHERE total >= 0.5 RETURN count(t) AS owned_50")
 NAIVE_NEO4J = (
     "MATCH (l:Entity)-[:LISTED]->(d:Designation) WHERE d.authority = 'us' "
