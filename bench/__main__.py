@@ -24,6 +24,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -60,11 +61,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return ap.parse_args(argv)
 
 
-def run(args: argparse.Namespace, work: Path) -> dict:
-    t_start = time.perf_counter()
-    res: dict = {"size": args.size, "seed": args.seed, "load_before": _load(),
-                 "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                 "machine": scale_report.machine()}
+def run(args: argparse.Namespace, work: Path, res: dict) -> dict:
+    """Every step, its figures filled into `res` as they are measured (so a stopped run keeps them)."""
     n = scale_bundle.entity_count(args.size)
     M.say(f"generating the {args.size} bundle ({n:,} entities) in {work}")
     t0 = time.perf_counter()
@@ -76,6 +74,7 @@ def run(args: argparse.Namespace, work: Path) -> dict:
     queries = M.sample_queries(bundle, args.samples or SAMPLES[args.size])
 
     emb: dict = {}
+    res["embedded"] = emb
     M.say("raw LadybugDB COPY of the same data")
     emb["raw"] = M.raw_copy(bundle, work)
     M.say(f"raw COPY {emb['raw']['total_s']:.2f} s")
@@ -96,7 +95,6 @@ def run(args: argparse.Namespace, work: Path) -> dict:
     emb["changed"] = M.ingest_cli(changed.folder, store, work / "q-changed.jsonl")
     emb["stored_after_changed"] = M.store_counts(store)
     M.say(f"re-ingest changed {emb['changed']['seconds']:.1f} s")
-    res["embedded"] = emb
 
     server = None
     if args.neo4j:
@@ -104,6 +102,7 @@ def run(args: argparse.Namespace, work: Path) -> dict:
 
         server = N.server_version(args.neo4j)
         neo: dict = {"server": server, "memory": args.neo4j_memory}
+        res["neo4j"] = neo
         M.say(f"Neo4j {server}: plain UNWIND reference load")
         N.clear_store(args.neo4j)
         neo["reference"] = N.reference_load(args.neo4j, bundle)
@@ -117,11 +116,12 @@ def run(args: argparse.Namespace, work: Path) -> dict:
         neo["latency"] = M.latency(args.neo4j, queries)
         M.say(f"Neo4j naive path product (timeout {args.path_timeout:g} s)")
         neo["naive"] = M.naive_path_product(args.neo4j, args.path_timeout)
-        res["neo4j"] = neo
-    res["versions"] = scale_report.versions(server)
-    res["load_after"] = _load()
-    res["wall_s"] = time.perf_counter() - t_start
+        res["versions"] = scale_report.versions(server)
     return res
+
+
+def _stop(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,18 +131,30 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     work = args.work or Path(tempfile.mkdtemp(prefix=f"ownerscope-scale-{args.size}-"))
     work.mkdir(parents=True, exist_ok=True)
+    signal.signal(signal.SIGTERM, _stop)  # a stopped run still writes what it measured
+    t_start = time.perf_counter()
+    res: dict = {"size": args.size, "seed": args.seed, "load_before": _load(),
+                 "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                 "machine": scale_report.machine(), "versions": scale_report.versions()}
     try:
-        res = run(args, work)
+        run(args, work, res)
+    except (KeyboardInterrupt, Exception) as e:  # noqa: BLE001 - reported, and the exit code says so
+        res["stopped"] = f"{type(e).__name__}: {e}".strip(": ")
+        M.say(f"stopped: {res['stopped']}")
+        if "generated" not in res:
+            raise
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
+    res["load_after"] = _load()
+    res["wall_s"] = time.perf_counter() - t_start
     text = scale_report.section(res)
     scale_report.write_section(args.out, text, args.size)
     if args.json:
         args.json.write_text(json.dumps(res, indent=1, default=str), encoding="utf-8")
     M.say(f"wrote the {args.size} section of {args.out}")
     print(text)
-    return 0
+    return 1 if res.get("stopped") else 0
 
 
 if __name__ == "__main__":

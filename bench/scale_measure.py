@@ -132,7 +132,12 @@ def ingest_cli(folder: Path, store_url: str, quarantine: Path) -> dict:
     with out_path.open("wb") as out, err_path.open("wb") as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err)
-        _, status, usage = os.wait4(proc.pid, 0)
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:  # the benchmark is being stopped: stop the ingest it started too
+            proc.kill()
+            proc.wait()
+            raise
         secs = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 3):
