@@ -3,6 +3,14 @@
 Tables: Entity, Designation (LISTED from its entity), Redirect, ListVersion and one relationship table per
 relation type. New records go in through the engine's bulk path (COPY FROM a Polars frame); records whose
 id already exists are merged in Python (sources, aliases and identifiers are united) and SET by id.
+
+Staged writes: new records are not copied as each upsert comes but held back (embedded_staging.StagedWrites:
+in memory, in Parquet files beside the store once large) and written with one COPY per table when anything
+else needs them: any other statement of this store (a read, a SET, a console query), a transaction, an
+upsert of a record whose id is staged, `flush()` (the ingest pipeline calls it at its end) and `close()`.
+Inside a transaction (merge, unmerge, a snapshot's ends) nothing is staged: writes go in as they come.
+A process that dies before a flush loses the staged rows, never a stored one; ingest is idempotent, so
+running the same ingest again restores everything (the stale staging folder is removed on the next open).
 """
 
 from __future__ import annotations
@@ -20,6 +28,8 @@ from ..errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from ..text import norm
 from .model import RELATION_LABELS, Designation, Entity, Relation, Source, dedupe
 from .cypher_guard import check_read_only
+from . import copy_frames as F
+from .embedded_staging import StagedWrites, clear_stale
 from .views import QueryResult, Subgraph
 from . import rows as R
 
@@ -124,9 +134,11 @@ class EmbeddedStore:
                 raise StoreUnavailable(f"the embedded store {self.path} is in use by another ownerscope "
                                        f"process (stop it, or use another --store)") from e
             raise StoreUnavailable(f"cannot open the embedded store {self.path}: {msg}") from e
+        self._staged = StagedWrites(self.path)
         if not read_only:
             for stmt in SCHEMA:
                 self._conn.execute(stmt)
+            clear_stale(self.path)
         # a store written before list versions existed, opened read-only (serve, reads): it has no
         # ListVersion table and its designations no list columns; read them as unknown, never fail
         self._lists = True
@@ -138,8 +150,10 @@ class EmbeddedStore:
                 self._lists = False
 
     # ------------------------------------------------------------------ plumbing
-    def _run(self, cypher: str, params: dict | None = None):
+    def _run(self, cypher: str, params: dict | None = None, flush: bool = True):
         with self._lock:
+            if flush and self._staged:
+                self.flush()
             if _WRITES.search(cypher):
                 self._version += 1
             try:
@@ -147,8 +161,35 @@ class EmbeddedStore:
             except RuntimeError as e:
                 raise StoreError(f"embedded store: {e}") from e
 
-    def _rows(self, cypher: str, params: dict | None = None) -> list[list]:
-        return self._run(cypher, params).get_all()
+    def _rows(self, cypher: str, params: dict | None = None, flush: bool = True) -> list[list]:
+        return self._run(cypher, params, flush).get_all()
+
+    def flush(self) -> None:
+        """Write every staged record: one COPY per table, entities and designations first."""
+        with self._lock:
+            if self._staged:
+                self._staged.drain(self._copy, self._copy_files)
+
+    def _stage(self, table: str, frame: pl.DataFrame, ids=None) -> None:
+        """Hold new rows back for one COPY per table (written directly inside a transaction)."""
+        if self._in_tx:
+            self._copy(table, frame)
+            return
+        self._version += 1
+        self._staged.add(table, frame, ids)
+
+    def _copy_files(self, table: str, files: list[Path]) -> None:
+        names = [str(f) for f in files]
+        if any('"' in n or "\\" in n for n in names):  # a path COPY cannot quote: read them back instead
+            self._copy(table, pl.concat([pl.read_parquet(f) for f in files]))
+            return
+        with self._lock:
+            self._version += 1
+            try:
+                listing = ", ".join('"' + n + '"' for n in names)
+                self._conn.execute(f"COPY {table} FROM [{listing}]")
+            except RuntimeError as e:
+                raise StoreError(f"embedded store bulk load into {table}: {e}") from e
 
     def _copy(self, table: str, frame: pl.DataFrame) -> None:
         if frame.height == 0:
@@ -169,6 +210,7 @@ class EmbeddedStore:
             if self._in_tx:
                 yield
                 return
+            self.flush()
             self._conn.execute("BEGIN TRANSACTION")
             self._in_tx = True
             try:
@@ -188,6 +230,13 @@ class EmbeddedStore:
                 raise StoreError(f"embedded store: committing: {e}") from e
 
     def close(self) -> None:
+        with self._lock:
+            try:
+                self.flush()
+            finally:
+                self._close()
+
+    def _close(self) -> None:
         with self._lock:
             try:
                 self._conn.close()
@@ -214,8 +263,11 @@ class EmbeddedStore:
         batch = dedupe(list(entities))
         if not batch:
             return 0
+        if self._staged.holds("Entity", (e.id for e in batch)):
+            self.flush()  # a staged record updated again: merged with it in the store
         existing = {row[0]: R.entity_from_row(row) for row in self._rows(
-            f"UNWIND $ids AS i MATCH (e:Entity {{id: i}}) RETURN {R.ENTITY_RETURN}", {"ids": [e.id for e in batch]})}
+            f"UNWIND $ids AS i MATCH (e:Entity {{id: i}}) RETURN {R.ENTITY_RETURN}", {"ids": [e.id for e in batch]},
+            flush=False)}
         new, updates = [], []
         for ent in batch:
             old = existing.get(ent.id)
@@ -226,8 +278,7 @@ class EmbeddedStore:
                 if merged != old:  # a re-ingest of the same record writes nothing
                     updates.append(merged)
         if new:
-            frame = pl.DataFrame([R.entity_row(e) for e in new], schema=ENTITY_SCHEMA)
-            self._copy("Entity", frame)
+            self._stage("Entity", F.entity_frame(new, ENTITY_SCHEMA), [e.id for e in new])
         if updates:
             self._run("UNWIND $rows AS r MATCH (e:Entity {id: r.id}) SET e.type = r.type, e.name = r.name, "
                       "e.aliases = CAST(r.aliases AS STRING[]), e.country = CAST(r.country AS STRING), "
@@ -236,7 +287,7 @@ class EmbeddedStore:
                       "e.birth_dates = CAST(r.birth_dates AS STRING[]), "
                       "e.nationalities = CAST(r.nationalities AS STRING[]), "
                       "e.addresses = CAST(r.addresses AS STRING[])",
-                      {"rows": [R.entity_row(e) for e in updates]})
+                      {"rows": [R.entity_row(e) for e in updates]}, flush=False)
         return len(batch)
 
     def upsert_relations(self, relations: Sequence[Relation]) -> int:
@@ -244,19 +295,20 @@ class EmbeddedStore:
         by_label: dict[str, list[Relation]] = {}
         for rel in batch:
             by_label.setdefault(RELATION_LABELS[rel.type], []).append(rel)
+        if any(self._staged.holds(label, (r.id for r in rels)) for label, rels in by_label.items()):
+            self.flush()  # a staged relation stated again: merged with it in the store
         for label, rels in by_label.items():
             keys = [{"s": r.source_id, "t": r.target_id, "id": r.id} for r in rels]
             # two MATCH clauses: the owner by its key, then its edges (one pattern with both ends keyed
             # makes the engine scan and join the whole relationship table: ~8x slower)
             stored = {row[0]: dict(zip(R.REL_FIELDS, row)) for row in self._rows(
                 f"UNWIND $rows AS k MATCH (a:Entity {{id: k.s}}) MATCH (a)-[x:{label}]->() "
-                f"WHERE x.id = k.id RETURN {R.REL_RETURN.replace('r.', 'x.')}", {"rows": keys})}
+                f"WHERE x.id = k.id RETURN {R.REL_RETURN.replace('r.', 'x.')}", {"rows": keys}, flush=False)}
             found = {i: [Source.from_json(s) for s in v["sources"] or []] for i, v in stored.items()}
             new = [r for r in rels if r.id not in found]
             old = [r for r in rels if r.id in found]
             if new:
-                frame = pl.DataFrame([R.relation_row(r) for r in new], schema=REL_SCHEMA)
-                self._copy(label, frame)
+                self._stage(label, F.relation_frame(new, REL_SCHEMA), [r.id for r in new])
             if old:
                 rows = []
                 for r in old:
@@ -277,23 +329,23 @@ class EmbeddedStore:
                           "x.sources = r.sources, x.share_min_exclusive = r.share_min_exclusive, "
                           "x.record_id = CAST(r.record_id AS STRING), "
                           "x.asserted_from = CAST(r.asserted_from AS STRING), "
-                          "x.asserted_until = CAST(r.asserted_until AS STRING)", {"rows": rows})
+                          "x.asserted_until = CAST(r.asserted_until AS STRING)", {"rows": rows}, flush=False)
         return len(batch)
 
     def upsert_designations(self, designations: Sequence[Designation]) -> int:
         batch = dedupe(list(designations))
         if not batch:
             return 0
+        if self._staged.holds("Designation", (d.id for d in batch)):
+            self.flush()
         found = {row[0]: dict(zip(R.DES_FIELDS, row)) for row in self._rows(
             f"UNWIND $ids AS i MATCH (d:Designation {{id: i}}) RETURN {R.DES_RETURN}",
-            {"ids": [d.id for d in batch]})}
+            {"ids": [d.id for d in batch]}, flush=False)}
         new = [d for d in batch if d.id not in found]
         old = [d for d in batch if d.id in found]
         if new:
-            self._copy("Designation", pl.DataFrame([R.designation_row(d) for d in new], schema=DES_SCHEMA))
-            links = pl.DataFrame({"from": [d.entity_id for d in new], "to": [d.id for d in new]},
-                                 schema={"from": pl.Utf8, "to": pl.Utf8})
-            self._copy("LISTED", links)
+            self._stage("Designation", F.designation_frame(new, DES_SCHEMA), [d.id for d in new])
+            self._stage("LISTED", F.listed_frame(new))
         if old:
             rows = []
             for d in old:
@@ -305,7 +357,7 @@ class EmbeddedStore:
                 self._run("UNWIND $rows AS r MATCH (d:Designation {id: r.id}) SET d.end_date = CAST(r.end_date AS STRING), "
                           "d.note = CAST(r.note AS STRING), d.sources = CAST(r.sources AS STRING[]), "
                           "d.list_version = CAST(r.list_version AS STRING), "
-                          "d.list_published = CAST(r.list_published AS STRING)", {"rows": rows})
+                          "d.list_published = CAST(r.list_published AS STRING)", {"rows": rows}, flush=False)
         return len(batch)
 
     def upsert_list_version(self, lv) -> None:
@@ -489,7 +541,13 @@ class EmbeddedStore:
         ids = list(dict.fromkeys(ids))
         if not ids:
             return set()
-        return {r[0] for r in self._rows("UNWIND $ids AS i MATCH (e:Entity {id: i}) RETURN e.id", {"ids": ids})}
+        staged = self._staged.staged_ids("Entity")
+        found = {i for i in ids if i in staged}
+        rest = [i for i in ids if i not in found]
+        if rest:
+            found |= {r[0] for r in self._rows("UNWIND $ids AS i MATCH (e:Entity {id: i}) RETURN e.id",
+                                               {"ids": rest}, flush=False)}
+        return found
 
     def data_version(self) -> str:
         """Changes on every write this process makes. The embedded store has one writer at a time (the
@@ -646,6 +704,7 @@ class EmbeddedStore:
         read-only transaction, a connection of its own (so the store's other reads never wait behind it),
         a row cap, and a timeout enforced from outside the query (a watchdog interrupts the connection)."""
         check_read_only(cypher, "embedded")
+        self.flush()  # the console reads the store's file through a handle of its own
         limit = int(limit or 1000)
         conn = ladybug.Connection(self._console_database())
         conn.set_max_threads_for_exec(1)
