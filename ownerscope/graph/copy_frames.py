@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
+from itertools import accumulate, chain
 from typing import Sequence
 
 import polars as pl
+import pyarrow as pa
 
 from ..text import search_text
 from .model import Designation, Entity, Relation, Source
@@ -25,19 +27,28 @@ def source_json(s: Source) -> str:
     return f'{{"dataset": {_dumps(s.dataset)}, "record_id": {_dumps(s.record_id)}, "url": {_dumps(s.url)}}}'
 
 
-def _sources(records) -> list[list[str]]:
-    return [[source_json(s) for s in r.sources] for r in records]
+def _strings(lists) -> pl.Series:
+    """A list-of-strings column from Python lists, through Arrow's offsets (Polars' own conversion of
+    nested lists goes value by value and is several times slower)."""
+    lists = [x or () for x in lists]
+    offsets = pa.array([0, *accumulate(map(len, lists))], pa.int32())
+    values = pa.array(list(chain.from_iterable(lists)), pa.string())
+    return pl.from_arrow(pa.ListArray.from_arrays(offsets, values))
+
+
+def _sources(records) -> pl.Series:
+    return _strings([[source_json(s) for s in r.sources] for r in records])
 
 
 def entity_frame(entities: Sequence[Entity], schema: dict) -> pl.DataFrame:
     es = entities
     return pl.DataFrame({
         "id": [e.id for e in es], "type": [e.type for e in es], "name": [e.name for e in es],
-        "aliases": [list(e.aliases) for e in es], "country": [e.country for e in es],
-        "identifiers": [list(e.identifiers) for e in es], "notes": [e.notes for e in es],
+        "aliases": _strings(e.aliases for e in es), "country": [e.country for e in es],
+        "identifiers": _strings(e.identifiers for e in es), "notes": [e.notes for e in es],
         "sources": _sources(es), "search": [search_text(e.name, e.aliases, e.identifiers) for e in es],
-        "birth_dates": [list(e.birth_dates) for e in es], "nationalities": [list(e.nationalities) for e in es],
-        "addresses": [list(e.addresses) for e in es]}, schema=schema)
+        "birth_dates": _strings(e.birth_dates for e in es), "nationalities": _strings(e.nationalities for e in es),
+        "addresses": _strings(e.addresses for e in es)}, schema=schema)
 
 
 def relation_frame(relations: Sequence[Relation], schema: dict) -> pl.DataFrame:

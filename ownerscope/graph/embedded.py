@@ -29,6 +29,7 @@ from ..text import norm
 from .model import RELATION_LABELS, Designation, Entity, Relation, Source, dedupe
 from .cypher_guard import check_read_only
 from . import copy_frames as F
+from . import embedded_diff as D
 from .embedded_staging import StagedWrites, clear_stale
 from .views import QueryResult, Subgraph
 from . import rows as R
@@ -259,26 +260,38 @@ class EmbeddedStore:
         self._run("MATCH (v:ListVersion) DELETE v")
 
     # ------------------------------------------------------------------ writes
+    def _stored(self, cypher: str, params: dict, var: str, fields: Sequence[str]) -> pl.DataFrame:
+        """The stored fields of the records the query matches, as a frame (columns named as the fields)."""
+        ret = ", ".join(f"{var}.{f} AS {f}" for f in fields)
+        return self._run(f"{cypher} RETURN {ret}", params, flush=False).get_as_pl()
+
     def upsert_entities(self, entities: Sequence[Entity]) -> int:
         batch = dedupe(list(entities))
         if not batch:
             return 0
         if self._staged.holds("Entity", (e.id for e in batch)):
             self.flush()  # a staged record updated again: merged with it in the store
-        existing = {row[0]: R.entity_from_row(row) for row in self._rows(
-            f"UNWIND $ids AS i MATCH (e:Entity {{id: i}}) RETURN {R.ENTITY_RETURN}", {"ids": [e.id for e in batch]},
-            flush=False)}
-        new, updates = [], []
+        stored = self._stored("UNWIND $ids AS i MATCH (e:Entity {id: i})", {"ids": [e.id for e in batch]},
+                              "e", R.ENTITY_FIELDS)
+        frame = F.entity_frame(batch, ENTITY_SCHEMA)
+        found = set(stored["id"].to_list()) if stored.height else set()
+        if found:
+            same = D.same_ids(frame, stored, R.ENTITY_FIELDS, ENTITY_SCHEMA)
+            differ = found - same
+            existing = {row[0]: R.entity_from_row(list(row)) for row in
+                        stored.filter(pl.col("id").is_in(list(differ))).iter_rows()} if differ else {}
+            frame = frame.filter(~pl.col("id").is_in(list(found)))
+        else:
+            existing = {}
+        updates = []
         for ent in batch:
             old = existing.get(ent.id)
-            if old is None:
-                new.append(ent)
-            else:
+            if old is not None:
                 merged = old.merged_with(ent)
                 if merged != old:  # a re-ingest of the same record writes nothing
                     updates.append(merged)
-        if new:
-            self._stage("Entity", F.entity_frame(new, ENTITY_SCHEMA), [e.id for e in new])
+        if frame.height:
+            self._stage("Entity", frame, frame["id"].to_list())
         if updates:
             self._run("UNWIND $rows AS r MATCH (e:Entity {id: r.id}) SET e.type = r.type, e.name = r.name, "
                       "e.aliases = CAST(r.aliases AS STRING[]), e.country = CAST(r.country AS STRING), "
@@ -301,35 +314,44 @@ class EmbeddedStore:
             keys = [{"s": r.source_id, "t": r.target_id, "id": r.id} for r in rels]
             # two MATCH clauses: the owner by its key, then its edges (one pattern with both ends keyed
             # makes the engine scan and join the whole relationship table: ~8x slower)
-            stored = {row[0]: dict(zip(R.REL_FIELDS, row)) for row in self._rows(
-                f"UNWIND $rows AS k MATCH (a:Entity {{id: k.s}}) MATCH (a)-[x:{label}]->() "
-                f"WHERE x.id = k.id RETURN {R.REL_RETURN.replace('r.', 'x.')}", {"rows": keys}, flush=False)}
-            found = {i: [Source.from_json(s) for s in v["sources"] or []] for i, v in stored.items()}
-            new = [r for r in rels if r.id not in found]
-            old = [r for r in rels if r.id in found]
-            if new:
-                self._stage(label, F.relation_frame(new, REL_SCHEMA), [r.id for r in new])
-            if old:
-                rows = []
-                for r in old:
-                    merged = Relation(**{**{k: getattr(r, k) for k in r.__dataclass_fields__},
-                                         "sources": found[r.id] + [s for s in r.sources if s not in found[r.id]]})
-                    row = R.relation_row(merged)
-                    before = stored[r.id]
-                    if any(row[f] != (bool(before[f]) if f in ("ended", "share_min_exclusive") else before[f])
-                           for f in R.REL_FIELDS):
-                        rows.append(row)  # only what changed is written again
-                if not rows:
+            stored = self._stored(f"UNWIND $rows AS k MATCH (a:Entity {{id: k.s}}) MATCH (a)-[x:{label}]->() "
+                                  f"WHERE x.id = k.id", {"rows": keys}, "x", R.REL_FIELDS)
+            frame = F.relation_frame(rels, REL_SCHEMA)
+            if not stored.height:
+                self._stage(label, frame, frame["id"].to_list())
+                continue
+            ids = set(stored["id"].to_list())
+            differ = ids - D.same_ids(frame, stored, R.REL_FIELDS, REL_SCHEMA)
+            fresh = frame.filter(~pl.col("id").is_in(list(ids)))
+            if fresh.height:
+                self._stage(label, fresh, fresh["id"].to_list())
+            if not differ:
+                continue  # every stored one is as given: nothing to write
+            before_rows = {row[0]: dict(zip(R.REL_FIELDS, row)) for row in
+                           stored.filter(pl.col("id").is_in(list(differ))).iter_rows()}
+            rows = []
+            for r in rels:
+                before = before_rows.get(r.id)
+                if before is None:
                     continue
-                self._run(f"UNWIND $rows AS r MATCH (a:Entity {{id: r.`from`}}) MATCH (a)-[x:{label}]->() "
-                          f"WHERE x.id = r.id SET x.share = CAST(r.share AS DOUBLE), "
-                          "x.share_min = CAST(r.share_min AS DOUBLE), x.share_max = CAST(r.share_max AS DOUBLE), "
-                          "x.start_date = CAST(r.start_date AS STRING), x.end_date = CAST(r.end_date AS STRING), x.ended = r.ended, x.basis = r.basis, "
-                          "x.joint_group = r.joint_group, x.role = r.role, x.note = r.note, "
-                          "x.sources = r.sources, x.share_min_exclusive = r.share_min_exclusive, "
-                          "x.record_id = CAST(r.record_id AS STRING), "
-                          "x.asserted_from = CAST(r.asserted_from AS STRING), "
-                          "x.asserted_until = CAST(r.asserted_until AS STRING)", {"rows": rows}, flush=False)
+                had = list(before["sources"] or [])
+                known = set(had)
+                row = R.relation_row(r)
+                row["sources"] = had + [j for j in dict.fromkeys(row["sources"]) if j not in known]
+                if any(row[f] != (bool(before[f]) if f in ("ended", "share_min_exclusive") else before[f])
+                       for f in R.REL_FIELDS):
+                    rows.append(row)  # only what changed is written again
+            if not rows:
+                continue
+            self._run(f"UNWIND $rows AS r MATCH (a:Entity {{id: r.`from`}}) MATCH (a)-[x:{label}]->() "
+                      f"WHERE x.id = r.id SET x.share = CAST(r.share AS DOUBLE), "
+                      "x.share_min = CAST(r.share_min AS DOUBLE), x.share_max = CAST(r.share_max AS DOUBLE), "
+                      "x.start_date = CAST(r.start_date AS STRING), x.end_date = CAST(r.end_date AS STRING), x.ended = r.ended, x.basis = r.basis, "
+                      "x.joint_group = r.joint_group, x.role = r.role, x.note = r.note, "
+                      "x.sources = r.sources, x.share_min_exclusive = r.share_min_exclusive, "
+                      "x.record_id = CAST(r.record_id AS STRING), "
+                      "x.asserted_from = CAST(r.asserted_from AS STRING), "
+                      "x.asserted_until = CAST(r.asserted_until AS STRING)", {"rows": rows}, flush=False)
         return len(batch)
 
     def upsert_designations(self, designations: Sequence[Designation]) -> int:
@@ -338,17 +360,23 @@ class EmbeddedStore:
             return 0
         if self._staged.holds("Designation", (d.id for d in batch)):
             self.flush()
-        found = {row[0]: dict(zip(R.DES_FIELDS, row)) for row in self._rows(
-            f"UNWIND $ids AS i MATCH (d:Designation {{id: i}}) RETURN {R.DES_RETURN}",
-            {"ids": [d.id for d in batch]}, flush=False)}
-        new = [d for d in batch if d.id not in found]
-        old = [d for d in batch if d.id in found]
+        stored = self._stored("UNWIND $ids AS i MATCH (d:Designation {id: i})", {"ids": [d.id for d in batch]},
+                              "d", R.DES_FIELDS)
+        frame = F.designation_frame(batch, DES_SCHEMA)
+        ids = set(stored["id"].to_list()) if stored.height else set()
+        new = [d for d in batch if d.id not in ids]
         if new:
-            self._stage("Designation", F.designation_frame(new, DES_SCHEMA), [d.id for d in new])
+            self._stage("Designation", frame.filter(~pl.col("id").is_in(list(ids))) if ids else frame,
+                        [d.id for d in new])
             self._stage("LISTED", F.listed_frame(new))
-        if old:
+        differ = ids - D.same_ids(frame, stored, R.DES_FIELDS, DES_SCHEMA) if ids else set()
+        if differ:
+            found = {row[0]: dict(zip(R.DES_FIELDS, row)) for row in
+                     stored.filter(pl.col("id").is_in(list(differ))).iter_rows()}
             rows = []
-            for d in old:
+            for d in batch:
+                if d.id not in found:
+                    continue
                 before = R.designation_row(R.designation_record(found[d.id]))
                 row = R.designation_row(R.designation_record(found[d.id]).merged_with(d))
                 if row != before:  # a re-ingest of the same designation writes nothing
