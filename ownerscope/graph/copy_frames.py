@@ -2,13 +2,12 @@
 
 The same values as rows.entity_row / relation_row / designation_row (a frame built from those dicts is
 equal to one built here), without a dict per record: one list per column, and each distinct source
-turned into its JSON text once.
+turned into its JSON text by the encoder's C string function alone.
 """
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from itertools import accumulate, chain
 from typing import Sequence
 
@@ -18,13 +17,16 @@ import pyarrow as pa
 from ..text import search_text
 from .model import Designation, Entity, Relation, Source
 
-_dumps = json.JSONEncoder(ensure_ascii=False).encode
+_text = json.encoder.encode_basestring  # the C encoder json.dumps(..., ensure_ascii=False) uses for a str
 
 
-@lru_cache(maxsize=1 << 16)
 def source_json(s: Source) -> str:
-    """Source.to_json, byte for byte (keys in sorted order, the default separators), memoised."""
-    return f'{{"dataset": {_dumps(s.dataset)}, "record_id": {_dumps(s.record_id)}, "url": {_dumps(s.url)}}}'
+    """Source.to_json, byte for byte (keys in sorted order, the default separators), without building a
+    dict and running the whole encoder for each of the millions of sources a register holds."""
+    d, r, u = s.dataset, s.record_id, s.url
+    if type(d) is not str or type(r) is not str or type(u) is not str:
+        return s.to_json()
+    return f'{{"dataset": {_text(d)}, "record_id": {_text(r)}, "url": {_text(u)}}}'
 
 
 def _strings(lists) -> pl.Series:

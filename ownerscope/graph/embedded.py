@@ -136,6 +136,7 @@ class EmbeddedStore:
                                        f"process (stop it, or use another --store)") from e
             raise StoreUnavailable(f"cannot open the embedded store {self.path}: {msg}") from e
         self._staged = StagedWrites(self.path)
+        self._empty: dict[str, bool] = {}  # table -> holds nothing (see _table_empty)
         if not read_only:
             for stmt in SCHEMA:
                 self._conn.execute(stmt)
@@ -157,6 +158,7 @@ class EmbeddedStore:
                 self.flush()
             if _WRITES.search(cypher):
                 self._version += 1
+                self._empty.clear()
             try:
                 return self._conn.execute(cypher, params or {})
             except RuntimeError as e:
@@ -186,6 +188,7 @@ class EmbeddedStore:
             return
         with self._lock:
             self._version += 1
+            self._empty.clear()
             try:
                 listing = ", ".join('"' + n + '"' for n in names)
                 self._conn.execute(f"COPY {table} FROM [{listing}]")
@@ -197,6 +200,7 @@ class EmbeddedStore:
             return
         with self._lock:
             self._version += 1
+            self._empty.clear()
             try:
                 self._conn.execute(f"COPY {table} FROM frame")
             except RuntimeError as e:
@@ -260,8 +264,21 @@ class EmbeddedStore:
         self._run("MATCH (v:ListVersion) DELETE v")
 
     # ------------------------------------------------------------------ writes
-    def _stored(self, cypher: str, params: dict, var: str, fields: Sequence[str]) -> pl.DataFrame:
+    def _table_empty(self, table: str) -> bool:
+        """Whether the store's table holds nothing (staged rows aside): then every record is new and the
+        lookup of stored ones is skipped (a first load). Known until the next write."""
+        empty = self._empty.get(table)
+        if empty is None:
+            pattern = f"MATCH ()-[x:{table}]->()" if table not in ("Entity", "Designation") else f"MATCH (x:{table})"
+            empty = not self._rows(f"{pattern} RETURN 1 LIMIT 1", flush=False)
+            self._empty[table] = empty
+        return empty
+
+    def _stored(self, cypher: str, params: dict, var: str, fields: Sequence[str],
+                table: str) -> pl.DataFrame:
         """The stored fields of the records the query matches, as a frame (columns named as the fields)."""
+        if self._table_empty(table):
+            return pl.DataFrame()
         ret = ", ".join(f"{var}.{f} AS {f}" for f in fields)
         return self._run(f"{cypher} RETURN {ret}", params, flush=False).get_as_pl()
 
@@ -272,7 +289,7 @@ class EmbeddedStore:
         if self._staged.holds("Entity", (e.id for e in batch)):
             self.flush()  # a staged record updated again: merged with it in the store
         stored = self._stored("UNWIND $ids AS i MATCH (e:Entity {id: i})", {"ids": [e.id for e in batch]},
-                              "e", R.ENTITY_FIELDS)
+                              "e", R.ENTITY_FIELDS, "Entity")
         frame = F.entity_frame(batch, ENTITY_SCHEMA)
         found = set(stored["id"].to_list()) if stored.height else set()
         if found:
@@ -315,7 +332,7 @@ class EmbeddedStore:
             # two MATCH clauses: the owner by its key, then its edges (one pattern with both ends keyed
             # makes the engine scan and join the whole relationship table: ~8x slower)
             stored = self._stored(f"UNWIND $rows AS k MATCH (a:Entity {{id: k.s}}) MATCH (a)-[x:{label}]->() "
-                                  f"WHERE x.id = k.id", {"rows": keys}, "x", R.REL_FIELDS)
+                                  f"WHERE x.id = k.id", {"rows": keys}, "x", R.REL_FIELDS, label)
             frame = F.relation_frame(rels, REL_SCHEMA)
             if not stored.height:
                 self._stage(label, frame, frame["id"].to_list())
@@ -361,7 +378,7 @@ class EmbeddedStore:
         if self._staged.holds("Designation", (d.id for d in batch)):
             self.flush()
         stored = self._stored("UNWIND $ids AS i MATCH (d:Designation {id: i})", {"ids": [d.id for d in batch]},
-                              "d", R.DES_FIELDS)
+                              "d", R.DES_FIELDS, "Designation")
         frame = F.designation_frame(batch, DES_SCHEMA)
         ids = set(stored["id"].to_list()) if stored.height else set()
         new = [d for d in batch if d.id not in ids]
