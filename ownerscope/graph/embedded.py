@@ -328,12 +328,14 @@ class EmbeddedStore:
         if any(self._staged.holds(label, (r.id for r in rels)) for label, rels in by_label.items()):
             self.flush()  # a staged relation stated again: merged with it in the store
         for label, rels in by_label.items():
-            keys = [{"s": r.source_id, "t": r.target_id, "id": r.id} for r in rels]
-            # two MATCH clauses: the owner by its key, then its edges (one pattern with both ends keyed
-            # makes the engine scan and join the whole relationship table: ~8x slower)
-            stored = self._stored(f"UNWIND $rows AS k MATCH (a:Entity {{id: k.s}}) MATCH (a)-[x:{label}]->() "
-                                  f"WHERE x.id = k.id", {"rows": keys}, "x", R.REL_FIELDS, label)
+            # every edge of this type out of the batch's sources (by the key index, given as plain strings:
+            # a list of key maps costs the driver ~4x more), then only the batch's ids, in Polars. One
+            # pattern with both ends keyed makes the engine scan and join the whole relationship table.
+            stored = self._stored(f"UNWIND $s AS s MATCH (a:Entity {{id: s}})-[x:{label}]->()",
+                                  {"s": list(dict.fromkeys(r.source_id for r in rels))}, "x", R.REL_FIELDS, label)
             frame = F.relation_frame(rels, REL_SCHEMA)
+            if stored.height:
+                stored = stored.join(frame.select("id"), on="id", how="semi")
             if not stored.height:
                 self._stage(label, frame, frame["id"].to_list())
                 continue
