@@ -46,16 +46,15 @@ def _load(store):
 
 @pytest.fixture
 def screened(store):
-    from ownerscope.ui import context, exposure_view
+    from ownerscope.ui import context
     from ownerscope.ui.screening import screen
 
     _load(store)
     context.set_store(store)
-    exposure_view._result.cache_clear()
     try:
         yield {r["input"]: r for r in screen(["Ivan Petrov", "State Corporation Rostec", "Sberbank"], "2025-01-01")}
     finally:
-        exposure_view._result.cache_clear()
+        context.set_store(None)  # the next test's store starts a fresh core
 
 
 def test_screen_page_tie_is_a_possible_match_with_evidence(screened):

@@ -1,4 +1,4 @@
-"""The core service: one object over a store that the faces (API now; CLI and explorer later) call.
+"""The core service: one object over a store that every face (CLI, explorer, API) calls.
 
 It holds the caches, keyed on the store's data version so they drop exactly when the data changes:
 the frames read from the store and the match index (once per version), the ownership graph (once per
@@ -18,6 +18,7 @@ from ..exposure.regimes import Regime, builtin_regimes
 from ..graph.model import Entity
 from ..graph.store import GraphStore, Subgraph
 from . import matching, tracing
+from .actions import StoreActions
 from .search import ranked_search
 from .matching import MatchIndex, MatchQuery, Scored
 
@@ -42,7 +43,7 @@ def _shown(x: float | None) -> float | None:
     return None if x is None else round(float(x), 4)
 
 
-class Core:
+class Core(StoreActions):
     def __init__(self, store: GraphStore, regimes: dict[str, Regime] | None = None, dates: int = 8):
         self.store = store
         self.regimes = regimes or builtin_regimes()
@@ -155,6 +156,10 @@ class Core:
     def adjacent(self, entity_id: str, limit: int = 200) -> Subgraph:
         return self.store.neighbours(entity_id, limit=limit)
 
+    def paths(self, a: str, b: str, max_hops: int = 6, limit: int = 10) -> list[Subgraph]:
+        """The shortest paths between two entities over any relation, up to max_hops."""
+        return self.store.shortest_paths(a, b, max_hops=max_hops, limit=limit)
+
     def search(self, text: str, limit: int = 20) -> list[dict]:
         """Entities whose name, alias or id matches `text`, best first: by match quality (the score,
         0-100, 101 for the exact id), then by prominence (listed by a sanctions authority, then any
@@ -162,6 +167,11 @@ class Core:
         score, authorities, listed (bool), degree (links), latin (a transliteration of a non-Latin name,
         else None)."""
         return ranked_search(self.store, text, limit)
+
+    def name_matches(self, text: str, limit: int = 3) -> list[dict]:
+        """The store's scored name/alias/identifier matches, best score first, without the prominence
+        ranking of search(): screening decides on the scores alone, so a tie stays a tie."""
+        return self.store.search(text, limit=limit)
 
     # ------------------------------------------------------------------ tracing
     def owners_to_top(self, entity_id: str, as_of: str | None = None, regime: str | None = None,
@@ -289,6 +299,20 @@ class Core:
 
     def proof(self, entity_id: str, regime: str, as_of: str | None = None) -> dict:
         return self.exposure(regime, as_of).verdict(entity_id)
+
+    def report(self, entity_id: str, regimes: Sequence[str] = DEFAULT_REGIMES, as_of: str | None = None,
+               ubo_threshold: float = 25.0, case: dict | None = None) -> dict:
+        """The data of a report on one entity (for the html/pdf/json/csv renderers), on the shared graph."""
+        from ..errors import NotFound
+        from ..exposure.report import assemble_report
+
+        rid = self.resolve(entity_id)
+        if rid is None:
+            raise NotFound(f"no entity with id {entity_id!r}")
+        results = [self.exposure(name, as_of) for name in regimes]
+        g = self.graph(as_of)
+        return assemble_report(g, results, self.entity(rid) or {}, rid, g.as_of, getattr(self.store, "url", ""),
+                               ubo_threshold, case)
 
     def screen(self, queries: Iterable[MatchQuery], regimes: Sequence[str] = DEFAULT_REGIMES,
                as_of: str | None = None, threshold: float = 0.7, limit: int = 3) -> Iterator[dict]:

@@ -20,12 +20,11 @@ import polars as pl
 
 from ..dates import date_floor, parse_date, today
 from ..errors import InputError
+from ..statuses import CODE, STATUSES
 from . import propagate
 from .ownership_graph import CONTROL, OWNERSHIP, OwnershipGraph, build_graph, listed_mask, maybe_listed_mask
 from .regimes import Regime, Threshold
 
-STATUSES = ("listed", "derived", "possible", "review", "exposed", "clear")
-CODE = {s: i for i, s in enumerate(STATUSES)}
 
 
 @dataclass

@@ -1,28 +1,19 @@
-"""A report on one entity that an analyst can hand to a compliance officer: the verdict per regime with
-its proof and sources, a picture of the ownership structure, beneficial owners, the date and the data.
-
-Formats: html (self-contained, inline SVG), pdf (fpdf2, pure Python; the SVG embedded as vector
-graphics), json (everything) and csv (one row per edge of every proof).
+"""A report on one entity that an analyst can hand to a compliance officer, as data: the verdict per
+regime with its proof and sources, the ownership structure and its picture, beneficial owners, the date
+and the data it rests on. The renderers (report_render: html, json, csv; report_pdf) read it.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
-from functools import lru_cache
-from pathlib import Path
-
-from jinja2 import Environment, PackageLoader, Undefined
 
 from .. import __version__
-from ..csvsafe import csv_text
-from ..errors import InputError
-from ..urls import web_url
 from .effective import effective_owners, ubo_candidates, ultimate_beneficial_owners
 from .engine import exposure_on_graph, normalise_as_of
-from .explain import _dates, _sources, holding_words, share_words
-from .ownership_graph import OWNERSHIP, build_graph
-from .svg import STATUS_COLOURS, ownership_svg
+from .proof import sources_of
+from .proof_text import share_words
+from .ownership_graph import build_graph
+from .svg import ownership_svg
 
 MAX_NODES = 40
 
@@ -55,7 +46,7 @@ def _structure(g, root: int, results: list) -> dict:
                               "label": picture_label(row), "words": share_words(row), "dashed": False,
                               "share": row["share"],
                               "start_date": row["start_date"], "end_date": row["end_date"],
-                              "sources": _sources(row["sources"])})
+                              "sources": sources_of(row["sources"])})
     ids = {g.ids[v] for v in keep}
     ina = g.inactive
     if ina.height:  # stakes not in force on the date, into the entities shown: drawn dashed
@@ -72,7 +63,7 @@ def _structure(g, root: int, results: list) -> dict:
                           "words": share_words(row) + (" (indirect, not counted)" if row.get("why") == "indirect"
                                                        else " (not in force)"), "dashed": True, "share": row["share"],
                           "start_date": row["start_date"], "end_date": row["end_date"],
-                          "sources": _sources(row["sources"])})
+                          "sources": sources_of(row["sources"])})
     nodes = []
     for v in keep:
         statuses = {r.regime.name: r.status_of(g.ids[v]) for r in results}
@@ -117,13 +108,22 @@ def _listings(detail: dict, as_of: str, list_versions: list[dict]) -> list[dict]
 
 def build_report(store, entity_id: str, regimes: list, as_of: str | None, ubo_threshold: float = 25.0,
                  case: dict | None = None) -> dict:
+    """A report straight from a store (the faces go through Core.report, which shares its cached graph)."""
     as_of = normalise_as_of(as_of)
     g = build_graph(store.ownership_frame(), store.designation_frame(), store.entity_frame(), as_of)
     results = [exposure_on_graph(g, r) for r in regimes]
     list_versions = store.list_versions()
     for r in results:
         r.list_versions = list_versions
-    detail = store.get_entity(entity_id) or {}
+    return assemble_report(g, results, store.get_entity(entity_id) or {}, entity_id, as_of,
+                           getattr(store, "url", ""), ubo_threshold, case)
+
+
+def assemble_report(g, results: list, detail: dict, entity_id: str, as_of: str, store_url: str = "",
+                    ubo_threshold: float = 25.0, case: dict | None = None) -> dict:
+    """The report's data (for every renderer) from an ownership graph on a date, each regime's result on it
+    (with its list versions) and the entity's detail."""
+    list_versions = results[0].list_versions if results else []
     i = g.index.get(entity_id)
     verdicts = []
     used: dict[str, dict] = {}
@@ -149,7 +149,7 @@ def build_report(store, entity_id: str, regimes: list, as_of: str | None, ubo_th
     return {
         "title": f"Ownership and sanctions exposure: {detail.get('name') or entity_id}",
         "generated_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-        "as_of": as_of, "ownerscope_version": __version__, "store": getattr(store, "url", ""),
+        "as_of": as_of, "ownerscope_version": __version__, "store": store_url,
         "case": case_fields(**(case or {})),
         "entity": {"id": entity_id, "name": detail.get("name") or entity_id, "type": detail.get("type"),
                    "country": detail.get("country"), "aliases": detail.get("aliases", []),
@@ -172,114 +172,6 @@ def build_report(store, entity_id: str, regimes: list, as_of: str | None, ubo_th
     }
 
 
-# ---------------------------------------------------------------------------------------------- writers
-def write_report(data: dict, fmt: str, path: Path) -> None:
-    path = Path(path)
-    if path.parent and not path.parent.exists():
-        raise InputError(f"{path}: folder {path.parent} does not exist")
-    if fmt == "json":
-        path.write_text(json.dumps({k: v for k, v in data.items()}, ensure_ascii=False, indent=2, default=str),
-                        encoding="utf-8")
-    elif fmt == "csv":
-        path.write_text(report_csv(data), encoding="utf-8")
-    elif fmt == "html":
-        path.write_text(report_html(data), encoding="utf-8")
-    elif fmt == "pdf":
-        from .report_pdf import report_pdf
-
-        path.write_bytes(report_pdf(data))
-    else:
-        raise InputError(f"unknown report format {fmt!r}: use html, pdf, json or csv")
-
-
-CSV_COLUMNS = ("regime", "as_of", "entity_id", "status", "section", "depth", "target_id", "owner_id",
-               "owner_name", "owner_status", "edge_id", "type", "share", "share_min", "share_max", "counted",
-               "running_total", "threshold", "start_date", "end_date", "basis", "joint_group", "note",
-               "source_urls", "data_currency", "case_reference", "analyst", "reviewer", "decision")
-
-
-def proof_rows(v: dict):
-    """Flatten a verdict's proof into rows: one per contributing edge, other owner and stale edge."""
-    proof = v.get("proof") or {}
-    th = proof.get("threshold", {}).get("words", "")
-
-    def shown(x):  # a strict bound is carried as the figure plus a hair: show the published precision
-        return None if x is None else round(float(x), 4)
-
-    def row(section, depth, target, c):
-        owner = c.get("owner", {})
-        return {"regime": v["regime"], "as_of": v["as_of"], "entity_id": v["id"], "status": v["status"],
-                "section": section, "depth": depth, "target_id": target, "owner_id": owner.get("id"),
-                "owner_name": owner.get("name"), "owner_status": owner.get("status"),
-                "edge_id": c.get("edge_id"), "type": c.get("type"), "share": c.get("share"),
-                "share_min": c.get("share_min"), "share_max": c.get("share_max"), "counted": shown(c.get("counted")),
-                "running_total": shown(c.get("running_total")), "threshold": th, "start_date": c.get("start_date"),
-                "end_date": c.get("end_date") or ("ended" if c.get("ended") else None),
-                "basis": c.get("basis"), "joint_group": c.get("joint_group"), "note": c.get("note"),
-                "source_urls": " ".join(s["url"] for s in c.get("sources", []) if s.get("url"))}
-
-    def walk(node, depth):
-        for c in node.get("contributions", []):
-            yield row("proof", depth, node["id"], c)
-            yield from walk(c.get("owner", {}), depth + 1)
-
-    trees = [h["tree"] for h in proof.get("holdings", [])] or ([proof["tree"]] if proof.get("tree") else [])
-    for t in trees:
-        yield from walk(t, 0)
-    for c in proof.get("other_owners", []):
-        yield row("other_owner", 0, v["id"], c)
-    for c in proof.get("not_in_force", []):
-        yield row("not_in_force", 0, v["id"], c)
-
-
-def list_version_words(data: dict) -> str:
-    """'OFAC SDN list (advanced XML) published 2024-11-21, loaded 2026-12-02; no EU list loaded'."""
-    from .currency import currency
-
-    parts = [currency([lv], lv.get("authorities") or [])["words"] for lv in data["data"].get("list_versions", [])]
-    missing = sorted({a for v in data["verdicts"] for a in v.get("missing_lists", [])})
-    if missing:
-        from ..authorities import label
-
-        parts += [f"no {label(a)} list loaded" for a in missing]
-    return "; ".join(parts) or "no list loaded"
-
-
-def report_csv(data: dict) -> str:
-    def rows():
-        for v in data["verdicts"]:
-            proof = list(proof_rows(v))
-            for r in proof or [{"regime": v["regime"], "as_of": v["as_of"], "entity_id": v["id"],
-                                "status": v["status"], "section": "verdict"}]:
-                r["data_currency"] = v.get("clear_words") or v.get("data_currency")
-                case = data.get("case") or {}
-                r.update(case_reference=case.get("reference"), analyst=case.get("analyst"),
-                         reviewer=case.get("reviewer"), decision=case.get("decision"))
-                yield r
-
-    return csv_text(CSV_COLUMNS, rows())
-
-
-@lru_cache(maxsize=1)
-def _templates() -> Environment:
-    env = Environment(loader=PackageLoader("ownerscope.exposure", "templates"), autoescape=True,
-                      undefined=Undefined, keep_trailing_newline=True)
-    env.filters.update(share_words=share_words, dates=_dates, g=lambda x: f"{x:g}", weblink=web_url)
-    env.globals["holding_words"] = holding_words
-    env.globals["ubo_words"] = ubo_words
-    env.globals["candidate_range"] = candidate_range
-    return env
-
-
-def candidate_range(c: dict, threshold: float) -> str:
-    """'0% to 40% on the other published stakes, could reach 25%' / '... just under 25%'."""
-    lo, hi = c["effective_min"], c["effective_max"]
-    top = f"just under {threshold:g}%" if not c["could_reach_threshold"] and round(hi, 2) >= threshold \
-        else f"{hi:g}%"
-    return (f"{lo:g}% to {top} on the other published stakes"
-            + (f", could reach {threshold:g}%" if c["could_reach_threshold"] else ""))
-
-
 def picture_label(row: dict) -> str:
     """A short label for an edge in the picture ("25%+", "25–50%", "?%", "control"); the proof has the words."""
     if row.get("type") == "control":
@@ -292,27 +184,3 @@ def picture_label(row: dict) -> str:
         left = "" if lo is None else f"{'>' if strict else ''}{lo:g}"
         return f"{left}–{'' if hi is None else f'{hi:g}'}%"
     return "?%" if row.get("type") in ("ownership", "interest") else (row.get("type") or "")
-
-
-def ubo_words(data: dict) -> str:
-    """The beneficial-owner finding in one sentence, the same in every format."""
-    th = f"{data['ubo_threshold']:g}%"
-    ubos = data.get("ubos") or []
-    cands = data.get("ubo_candidates") or []
-    found = ", ".join(f"{u['name']} ({u['effective_share']:g}%)" for u in ubos)
-    cand = "; ".join(f"{c['name']}: stake not published, {candidate_range(c, data['ubo_threshold'])}"
-                     + (f" ({c['note']})" if c.get("note") else "") for c in cands)
-    if ubos and cands:
-        return f"{found}. Candidates with unknown stakes: {cand}."
-    if ubos:
-        return found + "."
-    if cands:
-        return (f"no natural person is known to hold {th} or more from published shares; candidates with "
-                f"unknown stakes: {cand}.")
-    return f"none found at or above {th} (published shares only; no person with an unpublished stake)."
-
-
-def report_html(data: dict) -> str:
-    """The report as one self-contained HTML page (templates/report.html, autoescaped)."""
-    return _templates().get_template("report.html").render(data=data, colours=STATUS_COLOURS,
-                                                           list_versions=list_version_words(data))

@@ -44,7 +44,7 @@ def report_pdf(data: dict) -> bytes:
 
     from normality import ascii_text
 
-    from .report import list_version_words, ubo_words
+    from .report_words import list_version_words, ubo_words
 
     logging.getLogger("fpdf.svg").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)

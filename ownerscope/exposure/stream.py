@@ -10,7 +10,7 @@ import json
 from typing import IO, Iterable
 
 from .engine import ExposureResult
-from .explain import holding_words
+from .proof_text import holding_words
 
 
 def _dumps(obj, indent: int | None = None) -> str:

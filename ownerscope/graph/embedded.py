@@ -31,7 +31,7 @@ from .cypher_guard import check_read_only
 from . import copy_frames as F
 from . import embedded_diff as D
 from .embedded_staging import StagedWrites, clear_stale
-from .views import QueryResult, Subgraph
+from .views import CandidateView, QueryResult, ResolutionRecord, Subgraph
 from . import rows as R
 
 REL_PROPS = ("id STRING, share DOUBLE, share_min DOUBLE, share_max DOUBLE, start_date STRING, "
@@ -465,38 +465,23 @@ class EmbeddedStore:
         """Fold entity `drop_id` into `keep_id`: names, identifiers and sources are united on the kept node,
         the dropped node's relations and designations move onto it, the dropped node is deleted and
         `drop_id` redirects to `keep_id`. Returns a JSON-able snapshot for `unmerge_entities`."""
-        from ..errors import NotFound
-
-        if keep_id == drop_id:
-            raise StoreError(f"cannot merge {keep_id!r} into itself")
         found = {r[0]: R.entity_from_row(r) for r in self._rows(
             f"UNWIND $ids AS i MATCH (e:Entity {{id: i}}) RETURN {R.ENTITY_RETURN}", {"ids": [keep_id, drop_id]})}
-        for eid in (keep_id, drop_id):
-            if eid not in found:
-                raise NotFound(f"no entity with id {eid!r} to merge")
-        keep, drop = found[keep_id], found[drop_id]
+        keep, drop = R.merge_pair(keep_id, drop_id, found)
         merged = keep.absorb(drop)
         old_rels, new_rels = R.moved_relations(
             [(direction, self._rows(f"MATCH {pattern} RETURN label(r), {R.REL_RETURN}, o.id", {"id": drop_id}))
              for direction, pattern in (("out", "(d:Entity {id: $id})-[r]->(o:Entity)"),
                                         ("in", "(d:Entity {id: $id})<-[r]-(o:Entity)"))], drop_id, keep_id)
-        des_cols = R.DES_RETURN
         old_des = [dict(zip(R.DES_FIELDS, r)) for r in self._rows(
-            f"MATCH (e:Entity {{id: $id}})-[:LISTED]->(d:Designation) RETURN {des_cols}", {"id": drop_id})]
+            f"MATCH (e:Entity {{id: $id}})-[:LISTED]->(d:Designation) RETURN {R.DES_RETURN}", {"id": drop_id})]
         new_des = [R.designation_record(d, keep_id) for d in old_des]
         keep_des_before = [dict(zip(R.DES_FIELDS, r)) for r in self._rows(
-            "UNWIND $ids AS i MATCH (d:Designation {id: i}) RETURN " + des_cols,
+            "UNWIND $ids AS i MATCH (d:Designation {id: i}) RETURN " + R.DES_RETURN,
             {"ids": [d.id for d in new_des]})]
         redirected = [r[0] for r in self._rows("MATCH (r:Redirect) WHERE r.target = $id RETURN r.id",
                                                {"id": drop_id})]
-        snapshot = {"keep": R.entity_row(keep), "drop": R.entity_row(drop), "relations": old_rels,
-                    "created_relations": [{"label": RELATION_LABELS[r.type], "from": r.source_id,
-                                           "to": r.target_id, "id": r.id} for r in new_rels],
-                    "designations": [{**d, "sources": list(d["sources"] or [])} for d in old_des],
-                    "created_designations": [d.id for d in new_des],
-                    "keep_designations_before": [{**d, "sources": list(d["sources"] or [])}
-                                                 for d in keep_des_before],
-                    "redirects": redirected}
+        snapshot = R.merge_snapshot(keep, drop, old_rels, new_rels, old_des, keep_des_before, redirected)
         with self._transaction():  # all or nothing: a failure halfway leaves both entities as they were
             self._set_entity(merged)
             if new_rels:
@@ -514,7 +499,7 @@ class EmbeddedStore:
     def unmerge_entities(self, snapshot: dict) -> None:
         """Undo one `merge_entities` from its snapshot: the kept node gets back its own fields, the dropped
         node, its relations and designations come back, and the redirect is removed."""
-        keep_id, drop_id = snapshot["keep"]["id"], snapshot["drop"]["id"]
+        drop_id = snapshot["drop"]["id"]
         if self.existing_ids([drop_id]):
             raise StoreError(f"{drop_id!r} exists again (re-ingested?): merge it again or remove it first")
         with self._transaction():  # all or nothing, as the merge
@@ -569,12 +554,12 @@ class EmbeddedStore:
                   "e.addresses = CAST($addresses AS STRING[])", R.entity_row(ent))
 
     # ------------------------------------------------------------------ reads
-    def resolution_records(self) -> list[list]:
+    def resolution_records(self) -> list[ResolutionRecord]:
         """What entity resolution compares, for every entity: id, type, name, aliases, country,
         identifiers, sources (JSON), birth dates. Read through the store's own path (no console limits)."""
-        return self._rows(f"MATCH (e:Entity) RETURN {R.RESOLUTION_RETURN}")
+        return [R.resolution_record(r) for r in self._rows(f"MATCH (e:Entity) RETURN {R.RESOLUTION_RETURN}")]
 
-    def possible_same_as(self, a: str | None = None, b: str | None = None) -> list[dict]:
+    def possible_same_as(self, a: str | None = None, b: str | None = None) -> list[CandidateView]:
         """The POSSIBLE_SAME_AS candidates for review, all of them or those between entities a and b."""
         if a is None:
             rows = self._rows(f"MATCH (a:Entity)-[r:POSSIBLE_SAME_AS]->(b:Entity) RETURN {R.CANDIDATE_RETURN}")

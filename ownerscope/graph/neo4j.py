@@ -29,7 +29,7 @@ from .cypher_guard import NEO4J_PROCEDURES, check_read_only
 from .model import RELATION_LABELS, Designation, Entity, Relation, Source, dedupe
 from .neo4j_errors import translated
 from .neo4j_schema import FULLTEXT_INDEX, SCHEMA, lucene_query, rel_type, rel_types
-from .views import QueryResult, Subgraph
+from .views import CandidateView, QueryResult, ResolutionRecord, Subgraph
 
 ENTITY_RETURN = R.ENTITY_RETURN
 DES_RETURN = R.DES_RETURN
@@ -176,26 +176,31 @@ class Neo4jStore:
         return [R.list_version_view(r) for r in self._read(f"MATCH (v:ListVersion) RETURN {cols}",
                                                             doing="reading list versions")]
     def withdraw_missing(self, dataset: str, seen: set[str], day: str) -> tuple[int, int]:
-        """Snapshot semantics, as EmbeddedStore.withdraw_missing."""
-        n = 0
+        """Snapshot semantics, as EmbeddedStore.withdraw_missing: what is ended is read first, then ended in
+        one write transaction (all of it, or on a failure nothing)."""
+        rels: dict[str, list[dict]] = {}
         for label in (rel_type(x) for x in RELATION_LABELS.values()):
-            rows = [{"s": r[0], "t": r[1], "id": r[2], "d": day} for r in self._read(
+            rels[label] = [{"s": r[0], "t": r[1], "id": r[2], "d": day} for r in self._read(
                 f"MATCH (a:Entity)-[x:{label}]->(b:Entity) WHERE x.asserted_until IS NULL "
                 "RETURN a.id, b.id, x.id, x.sources", doing="reading relations")
                 if r[2] not in seen and R.from_dataset(r[3], dataset)]
-            for chunk in _chunks(rows):
-                self._write_tx(lambda tx, c, lb=label: tx.run(
-                    f"UNWIND $rows AS r MATCH ()-[x:{lb} {{id: r.id}}]->() USING INDEX x:{lb}(id) "
-                    "WHERE startNode(x).id = r.s AND endNode(x).id = r.t SET x.asserted_until = r.d",
-                    rows=c).consume(), chunk, doing="ending withdrawn relations")
-            n += len(rows)
         des = [R.withdrawn_designation(r[0], r[2], day) for r in self._read(
             "MATCH (d:Designation) WHERE d.end_date IS NULL RETURN d.id, d.sources, d.note",
             doing="reading designations") if r[0] not in seen and R.from_dataset(r[1], dataset)]
-        for chunk in _chunks(des):
-            self._write_tx(lambda tx, c: tx.run("UNWIND $rows AS r MATCH (d:Designation {id: r.id}) "
-                                                "SET d.end_date = r.end_date, d.note = r.note", rows=c).consume(),
-                           chunk, doing="ending withdrawn designations")
+
+        def end_all(tx):
+            for lb, rows in rels.items():
+                for chunk in _chunks(rows):
+                    tx.run(f"UNWIND $rows AS r MATCH ()-[x:{lb} {{id: r.id}}]->() USING INDEX x:{lb}(id) "
+                           "WHERE startNode(x).id = r.s AND endNode(x).id = r.t SET x.asserted_until = r.d",
+                           rows=chunk).consume()
+            for chunk in _chunks(des):
+                tx.run("UNWIND $rows AS r MATCH (d:Designation {id: r.id}) "
+                       "SET d.end_date = r.end_date, d.note = r.note", rows=chunk).consume()
+
+        n = sum(len(v) for v in rels.values())
+        if n or des:
+            self._write_tx(end_all, doing="ending what the snapshot no longer holds")
         return n, len(des)
 
     def add_redirects(self, pairs: Sequence[tuple[str, str]]) -> None:
@@ -259,11 +264,12 @@ class Neo4jStore:
                 rows += self._read(f"UNWIND $ids AS i MATCH (e:Entity {{id: i}}) RETURN {ENTITY_RETURN}",
                                    {"ids": chunk}, doing="reading entities")
         return [R.entity_from_row(r) for r in rows]
-    def resolution_records(self) -> list[list]:
+    def resolution_records(self) -> list[ResolutionRecord]:
         """As EmbeddedStore.resolution_records (a plain read transaction: no console timeout or row cap)."""
-        return self._read(f"MATCH (e:Entity) RETURN {R.RESOLUTION_RETURN}", doing="reading entities to compare")
+        return [R.resolution_record(r) for r in self._read(f"MATCH (e:Entity) RETURN {R.RESOLUTION_RETURN}",
+                                                            doing="reading entities to compare")]
 
-    def possible_same_as(self, a: str | None = None, b: str | None = None) -> list[dict]:
+    def possible_same_as(self, a: str | None = None, b: str | None = None) -> list[CandidateView]:
         """As EmbeddedStore.possible_same_as."""
         label = rel_type("POSSIBLE_SAME_AS")
         if a is None:
@@ -493,7 +499,9 @@ def _upsert_entities(tx, batch: list[Entity]) -> None:
         if old is None:
             new.append(R.entity_row(ent))
         else:
-            updates.append(R.entity_row(old.merged_with(ent)))
+            merged = old.merged_with(ent)
+            if merged != old:  # as on the embedded store: a re-ingest of the same record writes nothing
+                updates.append(R.entity_row(merged))
     if new:
         tx.run("UNWIND $rows AS r CREATE (e:Entity) SET e = r", rows=new).consume()
     if updates:

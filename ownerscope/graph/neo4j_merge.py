@@ -16,16 +16,9 @@ def _rows(tx, cypher: str, **params) -> list[list]:
 
 
 def merge_tx(tx, keep_id: str, drop_id: str, upsert_relations, upsert_designations) -> dict:
-    from ..errors import NotFound, StoreError
-
-    if keep_id == drop_id:
-        raise StoreError(f"cannot merge {keep_id!r} into itself")
     found = {r[0]: R.entity_from_row(r) for r in _rows(
         tx, f"UNWIND $ids AS i MATCH (e:Entity {{id: i}}) RETURN {ENTITY_RETURN}", ids=[keep_id, drop_id])}
-    for eid in (keep_id, drop_id):
-        if eid not in found:
-            raise NotFound(f"no entity with id {eid!r} to merge")
-    keep, drop = found[keep_id], found[drop_id]
+    keep, drop = R.merge_pair(keep_id, drop_id, found)
     merged = keep.absorb(drop)
     labels = rel_types()
     old_rels, new_rels = R.moved_relations(
@@ -38,13 +31,7 @@ def merge_tx(tx, keep_id: str, drop_id: str, upsert_relations, upsert_designatio
     keep_des_before = [dict(zip(DES_FIELDS, r)) for r in _rows(
         tx, f"UNWIND $ids AS i MATCH (d:Designation {{id: i}}) RETURN {DES_RETURN}", ids=[d.id for d in new_des])]
     redirected = [r[0] for r in _rows(tx, "MATCH (r:Redirect) WHERE r.target = $id RETURN r.id", id=drop_id)]
-    snapshot = {"keep": R.entity_row(keep), "drop": R.entity_row(drop), "relations": old_rels,
-                "created_relations": [{"label": RELATION_LABELS[r.type], "from": r.source_id,
-                                       "to": r.target_id, "id": r.id} for r in new_rels],
-                "designations": [{**d, "sources": list(d["sources"] or [])} for d in old_des],
-                "created_designations": [d.id for d in new_des],
-                "keep_designations_before": [{**d, "sources": list(d["sources"] or [])} for d in keep_des_before],
-                "redirects": redirected}
+    snapshot = R.merge_snapshot(keep, drop, old_rels, new_rels, old_des, keep_des_before, redirected)
     tx.run("MATCH (e:Entity {id: $row.id}) SET e = $row", row=R.entity_row(merged)).consume()
     by_label: dict[str, list[Relation]] = {}
     for rel in dedupe(new_rels):
@@ -64,7 +51,7 @@ def merge_tx(tx, keep_id: str, drop_id: str, upsert_relations, upsert_designatio
 def unmerge_tx(tx, snapshot: dict) -> None:
     from ..errors import StoreError
 
-    keep_id, drop_id = snapshot["keep"]["id"], snapshot["drop"]["id"]
+    drop_id = snapshot["drop"]["id"]
     if _rows(tx, "MATCH (e:Entity {id: $id}) RETURN e.id", id=drop_id):
         raise StoreError(f"{drop_id!r} exists again (re-ingested?): merge it again or remove it first")
     for r in snapshot["created_relations"]:

@@ -10,6 +10,7 @@ from rapidfuzz import fuzz
 
 from ..text import MIN_NAME_CHARS, norm, search_text
 from .model import LABEL_RELATIONS, Designation, Entity, Relation, Source
+from .views import CandidateView, ResolutionRecord
 
 if TYPE_CHECKING:
     from .views import Subgraph
@@ -271,5 +272,39 @@ RESOLUTION_RETURN = "e.id, e.type, e.name, e.aliases, e.country, e.identifiers, 
 CANDIDATE_RETURN = "a.id, a.name, b.id, b.name, r.note, r.id"
 
 
-def candidate_view(row) -> dict:
-    return {"a": row[0], "a_name": row[1], "b": row[2], "b_name": row[3], "reason": row[4], "id": row[5]}
+def candidate_view(row) -> CandidateView:
+    return CandidateView(a=row[0], a_name=row[1], b=row[2], b_name=row[3], reason=row[4], id=row[5])
+
+
+def resolution_record(row) -> ResolutionRecord:
+    return ResolutionRecord(*row)
+
+
+# ---------------------------------------------------------------------------------------------- merges
+def merge_pair(keep_id: str, drop_id: str, found: dict) -> tuple[Entity, Entity]:
+    """The two entities of a merge (`found`: id -> Entity, as read by a backend), or the error both backends
+    give: merging an entity into itself, or an id that is not there."""
+    from ..errors import NotFound, StoreError
+
+    if keep_id == drop_id:
+        raise StoreError(f"cannot merge {keep_id!r} into itself")
+    for eid in (keep_id, drop_id):
+        if eid not in found:
+            raise NotFound(f"no entity with id {eid!r} to merge")
+    return found[keep_id], found[drop_id]
+
+
+def merge_snapshot(keep: Entity, drop: Entity, old_rels: list[dict], new_rels: list[Relation],
+                   old_des: list[dict], keep_des_before: list[dict], redirected: list[str]) -> dict:
+    """What unmerge_entities needs to undo a merge, the same JSON-able shape on both backends: both
+    entities as they were, the dropped entity's relations and designations, what the merge creates, the
+    kept entity's designations it overwrites and the redirects that pointed at the dropped id."""
+    from .model import RELATION_LABELS
+
+    return {"keep": entity_row(keep), "drop": entity_row(drop), "relations": old_rels,
+            "created_relations": [{"label": RELATION_LABELS[r.type], "from": r.source_id,
+                                   "to": r.target_id, "id": r.id} for r in new_rels],
+            "designations": [{**d, "sources": list(d["sources"] or [])} for d in old_des],
+            "created_designations": [designation_record(d, keep.id).id for d in old_des],
+            "keep_designations_before": [{**d, "sources": list(d["sources"] or [])} for d in keep_des_before],
+            "redirects": redirected}

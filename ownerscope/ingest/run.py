@@ -48,6 +48,19 @@ def refuse_other_formats(items, fmt: str, paths: list[Path], first: int = SNIFF_
             refuse()
 
 
+def check_ingest(fmt: str, paths) -> object:
+    """The adapter for a format, once the format is known and every path exists (else an InputError)."""
+    adapter = get_adapter(fmt)
+    if adapter is None:
+        if fmt in FORMATS:
+            raise InputError(f"the {fmt} format is not available yet (available: {', '.join(available())})")
+        raise InputError(f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")
+    for p in paths:
+        if not Path(p).exists():
+            raise InputError(f"{p}: no such file or folder")
+    return adapter
+
+
 def run_ingest(fmt: str, paths: list[Path], store_url: str | None = None, dataset: str | None = None,
                quarantine: Path | None = None, batch_size: int = DEFAULT_BATCH,
                show_progress: bool = True, store=None, published: str | None = None,
@@ -56,15 +69,8 @@ def run_ingest(fmt: str, paths: list[Path], store_url: str | None = None, datase
     `dataset`: what an earlier ingest of that source stored and this one no longer holds stops being
     asserted on that date (relations) or is taken as delisted then (designations, the end date noted as
     inferred). Without it, an ingest only adds and updates: a partial file never ends anything."""
-    adapter = get_adapter(fmt)
-    if adapter is None:
-        if fmt in FORMATS:
-            raise InputError(f"the {fmt} format is not available yet (available: {', '.join(available())})")
-        raise InputError(f"unknown format {fmt!r} (choose one of {', '.join(FORMATS)})")
+    adapter = check_ingest(fmt, paths)
     paths = [Path(p) for p in paths]
-    for p in paths:
-        if not p.exists():
-            raise InputError(f"{p}: no such file or folder")
     dataset = dataset or f"{fmt}:{paths[0].name}"
     settings = load_settings()
     qpath = quarantine or default_quarantine_path(settings.quarantine_dir or settings.home, dataset)

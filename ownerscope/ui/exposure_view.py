@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import threading
-import time
-from functools import lru_cache
-
 from dash import dcc, html
 
 from . import context, ids
 
 STATUS_WORDS = {"listed": "listed", "derived": "caught (owned/controlled)", "possible": "possibly caught",
                 "review": "review", "exposed": "exposed, not caught", "clear": "clear"}
-_lock = threading.Lock()
-
-
-REFRESH_S = 300  # a shared (Neo4j) store may change under the app: results are recomputed this often
-
-
-@lru_cache(maxsize=16)
-def _result(regime: str, as_of: str, _epoch: int):
-    from ..exposure.engine import exposure_for_store
-    from ..exposure.regimes import get_regime
-
-    return exposure_for_store(context.store(), get_regime(regime), as_of)
 
 
 def result(regime: str | None, as_of: str | None):
-    """The exposure of the whole store under a regime on a date (computed once, then cached)."""
+    """The exposure of the whole store under a regime on a date, from the core: its ownership graph is
+    built once per (data version, date) and shared by every regime; it is recomputed exactly when the
+    store's data changes."""
     if not regime:
         return None
-    from ..exposure.engine import normalise_as_of
-
-    with _lock:
-        return _result(regime, normalise_as_of(as_of), int(time.monotonic() // REFRESH_S))
+    return context.core().exposure(regime, as_of)
 
 
 def statuses(regime: str | None, as_of: str | None, node_ids) -> dict[str, str]:
@@ -110,13 +93,10 @@ def report_bytes(entity_id: str, regime: str | None, as_of: str | None, fmt: str
     import tempfile
     from pathlib import Path
 
-    from ..exposure.engine import normalise_as_of
-    from ..exposure.regimes import get_regime
-    from ..exposure.report import build_report, write_report
+    from ..exposure.report_render import write_report
 
     names = [regime] if regime else ["ofac", "eu", "uk"]
-    data = build_report(context.store(), entity_id, [get_regime(n) for n in names], normalise_as_of(as_of),
-                        case=case)
+    data = context.core().report(entity_id, names, as_of, case=case)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"report.{fmt}"
         write_report(data, fmt, path)

@@ -30,7 +30,7 @@ def parse_names(text: str | None) -> list[str]:
 def screen(names: list[str], as_of: str | None) -> list[dict]:
     from ..core import decide as dc
 
-    store = context.store()
+    core = context.core()
     results = {r: exposure_view.result(r, as_of) for r in REGIMES}
     out = []
     for name in names:
@@ -42,7 +42,7 @@ def screen(names: list[str], as_of: str | None) -> list[dict]:
             row.update({"match": "not screened", "also": junk})
             out.append(row)
             continue
-        hits = store.search(name, limit=3)
+        hits = core.name_matches(name, limit=3)
         best = hits[0] if hits else None
         if best:
             score = min(best["score"], 100.0)
@@ -57,7 +57,7 @@ def screen(names: list[str], as_of: str | None) -> list[dict]:
                         "match": d.decision, "reason": d.reason,
                         "also": "; ".join(f"{h['name']} ({h['score']:.0f})" for h in hits[1:])})
             if d.decision == dc.POSSIBLE:  # a person decides: each candidate with its evidence
-                records = {e.id: e for e in store.entity_records([hits[k]["id"] for k in d.tied])}
+                records = core.entity_records([hits[k]["id"] for k in d.tied])
                 for k in d.tied:
                     h = hits[k]
                     ev = dc.evidence(records[h["id"]]) if h["id"] in records else {

@@ -153,3 +153,79 @@ def test_identity_attributes_round_trip_and_merge(store):
     assert store.get_entity("a")["birth_dates"] == ["1961-07-14"]
     b = store.get_entity("b")
     assert (b["birth_dates"], b["nationalities"], b["addresses"]) == (["1961"], ["cy"], [])
+
+
+# ---------------------------------------------------------------------------------------------- every method
+def test_data_version_changes_on_every_write_and_not_on_reads(store):
+    v0 = store.data_version()
+    seed(store)
+    v1 = store.data_version()
+    assert v1 != v0
+    store.counts(), store.get_entity("c1"), store.ownership_frame(), store.search("Alpha")
+    assert store.data_version() == v1
+    store.upsert_entities([Entity("c4", "company", "Delta", sources=SRC)])
+    assert store.data_version() != v1
+
+
+def test_existing_ids_degrees_and_entity_records(store):
+    seed(store)
+    assert store.existing_ids(["p1", "c3", "nope"]) == {"p1", "c3"}
+    assert {k: v for k, v in store.degrees(["p1", "c2", "nope"]).items() if v} == {"p1": 2, "c2": 3}
+    recs = {e.id: e for e in store.entity_records(["c1", "p1"])}
+    assert set(recs) == {"c1", "p1"}
+    assert recs["c1"].identifiers == ["ru-inn:7700000001"] and recs["p1"].aliases == ["Борис Бритва"]
+    assert recs["p1"].sources == SRC
+    assert {e.id for e in store.entity_records()} == {"p1", "c1", "c2", "c3"}
+
+
+def test_redirects_resolve_merged_ids(store):
+    seed(store)
+    assert store.resolve_id("c1") == "c1" and store.resolve_id("ghost") is None
+    store.add_redirects([("old-c1", "c1")])
+    assert store.resolve_id("old-c1") == "c1"
+    assert store.redirects() == {"old-c1": "c1"}
+
+
+def test_list_versions_round_trip_and_keep_their_first_load(store):
+    from ownerscope.graph.model import ListVersion
+
+    lv = ListVersion("us", "OFAC SDN list", "ofac-sdn", "ab" * 32, published="2024-05-03",
+                     loaded="2024-05-04T10:00:00+00:00", files=["sdn.csv"], authorities=["us"], records=3)
+    store.upsert_list_version(lv)
+    again = ListVersion("us", "OFAC SDN list", "ofac-sdn", "ab" * 32, published="2024-05-03",
+                        loaded="2025-01-01T00:00:00+00:00", files=["sdn.csv"], authorities=["us"], records=3)
+    store.upsert_list_version(again)
+    (got,) = store.list_versions()
+    assert got["id"] == lv.id and got["published"] == "2024-05-03" and got["authorities"] == ["us"]
+    assert got["loaded"].startswith("2024-05-04") and got["files"] == ["sdn.csv"] and got["records"] == 3
+
+
+def test_withdraw_missing_ends_only_what_the_snapshot_lacks(store):
+    seed(store)
+    rels = {(r["source"], r["target"], r["type"]): r["id"] for r in store.ownership_frame().iter_rows(named=True)}
+    keep = rels[("p1", "c1", "ownership")]
+    des_id = store.designation_frame()["id"][0]
+    ended = store.withdraw_missing("test-set", {keep}, "2025-02-01")
+    assert ended == (3, 1)  # c1->c2 ownership, p1->c2 control, c2->c3 facilitation; the one designation
+    frame = store.ownership_frame()
+    until = {r["id"]: r["asserted_until"] for r in frame.iter_rows(named=True)}
+    assert until[keep] is None
+    assert until[rels[("c1", "c2", "ownership")]] == "2025-02-01"
+    des = {r["id"]: r for r in store.designation_frame().iter_rows(named=True)}
+    assert des[des_id]["end_date"] == "2025-02-01"
+    assert store.withdraw_missing("other-set", set(), "2025-03-01") == (0, 0)  # another source's facts stay
+
+
+def test_resolution_reads_and_candidate_links(store):
+    seed(store)
+    records = store.resolution_records()
+    assert sorted(r[0] for r in records) == ["c1", "c2", "c3", "p1"]
+    store.upsert_relations([Relation("c2", "c3", "possible_same_as", note="name score 85",
+                                     sources=[Source("ownerscope-resolve", "name score 85")])])
+    (cand,) = store.possible_same_as()
+    assert (cand["a"], cand["b"]) == ("c2", "c3") and "85" in cand["reason"]
+    assert store.possible_same_as("c3", "c2") == [cand]
+    assert store.possible_same_as("c1", "c2") == []
+    store.delete_relations([("c2", "c3", "possible_same_as", cand["id"])])
+    assert store.possible_same_as() == []
+    assert store.counts()["relations"].get("facilitation") == 1  # only the candidate link went

@@ -56,7 +56,6 @@ def test_stats_cli_survives_missing_fields(store, tmp_path):
 def test_welcome_and_details_panels_survive_missing_fields(store, tmp_path):
     _broken_store(store, tmp_path)
     context.set_store(store)
-    exposure_view._result.cache_clear()
     try:
         text = str(explore.welcome())
         assert "4 entities" in text and "3 relations" in text and "2 designations" in text
@@ -71,7 +70,7 @@ def test_welcome_and_details_panels_survive_missing_fields(store, tmp_path):
         graph, _notice = explore.expand(explore.EMPTY, "co")
         assert {"bare", "typeless", "owner"} <= set(graph["nodes"])
     finally:
-        exposure_view._result.cache_clear()
+        context.set_store(None)  # the next test's store starts a fresh core
 
 
 def test_a_planted_javascript_url_is_text_in_the_details_panel(store, tmp_path):

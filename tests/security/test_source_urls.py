@@ -9,7 +9,8 @@ import json
 import pytest
 
 from ownerscope.exposure.regimes import get_regime
-from ownerscope.exposure.report import build_report, report_html
+from ownerscope.exposure.report import build_report
+from ownerscope.exposure.report_render import report_html
 from ownerscope.ingest.run import run_ingest
 from ownerscope.ui.pages.explore import source_links
 from ownerscope.urls import url_problem, web_url

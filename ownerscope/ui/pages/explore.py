@@ -111,7 +111,7 @@ def layout(focus: str | None = None, **_):
 def welcome():
     """What the details panel says before anything is chosen: how to start, or how to load data."""
     try:
-        counts = context.store().counts()
+        counts = context.core().counts()
     except OwnerscopeError as e:
         return html.Div(str(e), className="error")
     n = sum(counts["entities"].values())
@@ -267,7 +267,7 @@ def register():
         if not focus:
             return no_update
         try:
-            d = context.store().get_entity(focus)
+            d = context.core().entity(focus)
             box = exposure_view.verdict_box(d["id"], regime, as_of) if d else None
         except OwnerscopeError as e:
             return html.Div(str(e), className="error")
@@ -294,11 +294,11 @@ def expand(graph: dict, entity_id: str):
     cap = context.settings().node_cap
     try:
         # read far more neighbours than are drawn: those past the grouping threshold fold into groups
-        sub = context.store().neighbours(entity_id, limit=max(cap, NEIGHBOURS_READ))
+        sub = context.core().adjacent(entity_id, limit=max(cap, NEIGHBOURS_READ))
     except OwnerscopeError as e:
         return no_update, html.Div(str(e), className="error")
     center = next((n["id"] for n in sub.nodes if n["id"] == entity_id), None) or \
-        (context.store().resolve_id(entity_id) or entity_id)
+        (context.core().resolve(entity_id) or entity_id)
     new, left_out = add_neighbourhood({**EMPTY, **graph, "layout": None}, sub, center, cap)
     new["expanded"] = sorted(set(graph.get("expanded", [])) | {center})
     new["focus"] = center
@@ -481,7 +481,7 @@ def find_paths(a: str | None, b: str | None):
     if not a or not b:
         return no_update, html.Div("Choose both ends of the path.", className="error")
     try:
-        paths = context.store().shortest_paths(a, b, max_hops=6, limit=10)
+        paths = context.core().paths(a, b, max_hops=6, limit=10)
     except OwnerscopeError as e:
         return no_update, html.Div(str(e), className="error")
     if not paths:

@@ -33,7 +33,7 @@ def register():
     def run(_n, text):
         st = context.settings()
         try:
-            res = context.store().query(text or "", limit=st.query_row_limit, timeout_s=st.query_timeout_s)
+            res = context.core().query(text or "", limit=st.query_row_limit, timeout_s=st.query_timeout_s)
         except OwnerscopeError as e:
             return html.Div(str(e), className="error")
         cell = lambda v: v if isinstance(v, (str, int, float)) or v is None else json.dumps(v, ensure_ascii=False)

@@ -1,15 +1,8 @@
-"""`ownerscope api`: serve the JSON API with uvicorn (registered into the CLI like the other commands)."""
+"""Serve the JSON API with uvicorn (`ownerscope api` calls serve_api)."""
 
 from __future__ import annotations
 
-from typing import Optional
-
-import typer
-
 from ..errors import ConfigError
-
-STORE_HELP = ("Graph store: a file path (embedded LadybugDB) or bolt://, neo4j://, neo4j+s:// (Neo4j). "
-              "Default: $OWNERSCOPE_STORE, then a local embedded store.")
 
 
 def check_api_bind(host: str, keys: tuple[str, ...]) -> None:
@@ -40,14 +33,3 @@ def serve_api(store_url: str | None, host: str = "127.0.0.1", port: int = 8000) 
     app = build_app(store_url)
     print(f"ownerscope API on http://{host}:{port}/ (OpenAPI at /openapi.json)", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
-
-
-def register(app: typer.Typer, friendly) -> None:
-    @app.command("api")
-    @friendly
-    def api(store: Optional[str] = typer.Option(None, "--store", help=STORE_HELP),
-            host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on; beyond loopback "
-                                     "OWNERSCOPE_API_KEYS must be set."),
-            port: int = typer.Option(8000, "--port", min=1, max=65535)):
-        """Serve the yente-compatible JSON API with ownership exposure (store opened read-only)."""
-        serve_api(store, host=host, port=port)
