@@ -585,6 +585,7 @@ class EmbeddedStore:
         """Changes on every write this process makes. The embedded store has one writer at a time (the
         process lock is exclusive for writers and shared by readers), so no other process can write while
         this one has it open: the counter is the whole truth for this handle."""
+        self.flush()  # staged records first: a read after this finds the version as it is
         return f"embedded:{id(self):x}:{self._version}"
 
     def entity_records(self, ids: Sequence[str] | None = None) -> list[Entity]:
