@@ -3,6 +3,14 @@
 Tables: Entity, Designation (LISTED from its entity), Redirect, ListVersion and one relationship table per
 relation type. New records go in through the engine's bulk path (COPY FROM a Polars frame); records whose
 id already exists are merged in Python (sources, aliases and identifiers are united) and SET by id.
+
+Staged writes: new records are not copied as each upsert comes but held back (embedded_staging.StagedWrites:
+in memory, in Parquet files beside the store once large) and written with one COPY per table when anything
+else needs them: any other statement of this store (a read, a SET, a console query), a transaction, an
+upsert of a record whose id is staged, `flush()` (the ingest pipeline calls it at its end) and `close()`.
+Inside a transaction (merge, unmerge, a snapshot's ends) nothing is staged: writes go in as they come.
+A process that dies before a flush loses the staged rows, never a stored one; ingest is idempotent, so
+running the same ingest again restores everything (the stale staging folder is removed on the next open).
 """
 
 from __future__ import annotations
@@ -20,6 +28,9 @@ from ..errors import QueryError, ReadOnlyViolation, StoreError, StoreUnavailable
 from ..text import norm
 from .model import RELATION_LABELS, Designation, Entity, Relation, Source, dedupe
 from .cypher_guard import check_read_only
+from . import copy_frames as F
+from . import embedded_diff as D
+from .embedded_staging import StagedWrites, clear_stale
 from .views import CandidateView, QueryResult, ResolutionRecord, Subgraph
 from . import rows as R
 
@@ -124,9 +135,12 @@ class EmbeddedStore:
                 raise StoreUnavailable(f"the embedded store {self.path} is in use by another ownerscope "
                                        f"process (stop it, or use another --store)") from e
             raise StoreUnavailable(f"cannot open the embedded store {self.path}: {msg}") from e
+        self._staged = StagedWrites(self.path)
+        self._empty: dict[str, bool] = {}  # table -> holds nothing (see _table_empty)
         if not read_only:
             for stmt in SCHEMA:
                 self._conn.execute(stmt)
+            clear_stale(self.path)
         # a store written before list versions existed, opened read-only (serve, reads): it has no
         # ListVersion table and its designations no list columns; read them as unknown, never fail
         self._lists = True
@@ -138,23 +152,55 @@ class EmbeddedStore:
                 self._lists = False
 
     # ------------------------------------------------------------------ plumbing
-    def _run(self, cypher: str, params: dict | None = None):
+    def _run(self, cypher: str, params: dict | None = None, flush: bool = True):
         with self._lock:
+            if flush and self._staged:
+                self.flush()
             if _WRITES.search(cypher):
                 self._version += 1
+                self._empty.clear()
             try:
                 return self._conn.execute(cypher, params or {})
             except RuntimeError as e:
                 raise StoreError(f"embedded store: {e}") from e
 
-    def _rows(self, cypher: str, params: dict | None = None) -> list[list]:
-        return self._run(cypher, params).get_all()
+    def _rows(self, cypher: str, params: dict | None = None, flush: bool = True) -> list[list]:
+        return self._run(cypher, params, flush).get_all()
+
+    def flush(self) -> None:
+        """Write every staged record: one COPY per table, entities and designations first."""
+        with self._lock:
+            if self._staged:
+                self._staged.drain(self._copy, self._copy_files)
+
+    def _stage(self, table: str, frame: pl.DataFrame, ids=None) -> None:
+        """Hold new rows back for one COPY per table (written directly inside a transaction)."""
+        if self._in_tx:
+            self._copy(table, frame)
+            return
+        self._version += 1
+        self._staged.add(table, frame, ids)
+
+    def _copy_files(self, table: str, files: list[Path]) -> None:
+        names = [str(f) for f in files]
+        if any('"' in n or "\\" in n for n in names):  # a path COPY cannot quote: read them back instead
+            self._copy(table, pl.concat([pl.read_parquet(f) for f in files]))
+            return
+        with self._lock:
+            self._version += 1
+            self._empty.clear()
+            try:
+                listing = ", ".join('"' + n + '"' for n in names)
+                self._conn.execute(f"COPY {table} FROM [{listing}]")
+            except RuntimeError as e:
+                raise StoreError(f"embedded store bulk load into {table}: {e}") from e
 
     def _copy(self, table: str, frame: pl.DataFrame) -> None:
         if frame.height == 0:
             return
         with self._lock:
             self._version += 1
+            self._empty.clear()
             try:
                 self._conn.execute(f"COPY {table} FROM frame")
             except RuntimeError as e:
@@ -169,6 +215,7 @@ class EmbeddedStore:
             if self._in_tx:
                 yield
                 return
+            self.flush()
             self._conn.execute("BEGIN TRANSACTION")
             self._in_tx = True
             try:
@@ -188,6 +235,13 @@ class EmbeddedStore:
                 raise StoreError(f"embedded store: committing: {e}") from e
 
     def close(self) -> None:
+        with self._lock:
+            try:
+                self.flush()
+            finally:
+                self._close()
+
+    def _close(self) -> None:
         with self._lock:
             try:
                 self._conn.close()
@@ -210,24 +264,51 @@ class EmbeddedStore:
         self._run("MATCH (v:ListVersion) DELETE v")
 
     # ------------------------------------------------------------------ writes
+    def _table_empty(self, table: str) -> bool:
+        """Whether the store's table holds nothing (staged rows aside): then every record is new and the
+        lookup of stored ones is skipped (a first load). Known until the next write."""
+        empty = self._empty.get(table)
+        if empty is None:
+            pattern = f"MATCH ()-[x:{table}]->()" if table not in ("Entity", "Designation") else f"MATCH (x:{table})"
+            empty = not self._rows(f"{pattern} RETURN 1 LIMIT 1", flush=False)
+            self._empty[table] = empty
+        return empty
+
+    def _stored(self, cypher: str, params: dict, var: str, fields: Sequence[str],
+                table: str) -> pl.DataFrame:
+        """The stored fields of the records the query matches, as a frame (columns named as the fields)."""
+        if self._table_empty(table):
+            return pl.DataFrame()
+        ret = ", ".join(f"{var}.{f} AS {f}" for f in fields)
+        return self._run(f"{cypher} RETURN {ret}", params, flush=False).get_as_pl()
+
     def upsert_entities(self, entities: Sequence[Entity]) -> int:
         batch = dedupe(list(entities))
         if not batch:
             return 0
-        existing = {row[0]: R.entity_from_row(row) for row in self._rows(
-            f"UNWIND $ids AS i MATCH (e:Entity {{id: i}}) RETURN {R.ENTITY_RETURN}", {"ids": [e.id for e in batch]})}
-        new, updates = [], []
+        if self._staged.holds("Entity", (e.id for e in batch)):
+            self.flush()  # a staged record updated again: merged with it in the store
+        stored = self._stored("UNWIND $ids AS i MATCH (e:Entity {id: i})", {"ids": [e.id for e in batch]},
+                              "e", R.ENTITY_FIELDS, "Entity")
+        frame = F.entity_frame(batch, ENTITY_SCHEMA)
+        found = set(stored["id"].to_list()) if stored.height else set()
+        if found:
+            same = D.same_ids(frame, stored, R.ENTITY_FIELDS, ENTITY_SCHEMA)
+            differ = found - same
+            existing = {row[0]: R.entity_from_row(list(row)) for row in
+                        stored.filter(pl.col("id").is_in(list(differ))).iter_rows()} if differ else {}
+            frame = frame.filter(~pl.col("id").is_in(list(found)))
+        else:
+            existing = {}
+        updates = []
         for ent in batch:
             old = existing.get(ent.id)
-            if old is None:
-                new.append(ent)
-            else:
+            if old is not None:
                 merged = old.merged_with(ent)
                 if merged != old:  # a re-ingest of the same record writes nothing
                     updates.append(merged)
-        if new:
-            frame = pl.DataFrame([R.entity_row(e) for e in new], schema=ENTITY_SCHEMA)
-            self._copy("Entity", frame)
+        if frame.height:
+            self._stage("Entity", frame, frame["id"].to_list())
         if updates:
             self._run("UNWIND $rows AS r MATCH (e:Entity {id: r.id}) SET e.type = r.type, e.name = r.name, "
                       "e.aliases = CAST(r.aliases AS STRING[]), e.country = CAST(r.country AS STRING), "
@@ -236,7 +317,7 @@ class EmbeddedStore:
                       "e.birth_dates = CAST(r.birth_dates AS STRING[]), "
                       "e.nationalities = CAST(r.nationalities AS STRING[]), "
                       "e.addresses = CAST(r.addresses AS STRING[])",
-                      {"rows": [R.entity_row(e) for e in updates]})
+                      {"rows": [R.entity_row(e) for e in updates]}, flush=False)
         return len(batch)
 
     def upsert_relations(self, relations: Sequence[Relation]) -> int:
@@ -244,59 +325,77 @@ class EmbeddedStore:
         by_label: dict[str, list[Relation]] = {}
         for rel in batch:
             by_label.setdefault(RELATION_LABELS[rel.type], []).append(rel)
+        if any(self._staged.holds(label, (r.id for r in rels)) for label, rels in by_label.items()):
+            self.flush()  # a staged relation stated again: merged with it in the store
         for label, rels in by_label.items():
-            keys = [{"s": r.source_id, "t": r.target_id, "id": r.id} for r in rels]
-            # two MATCH clauses: the owner by its key, then its edges (one pattern with both ends keyed
-            # makes the engine scan and join the whole relationship table: ~8x slower)
-            stored = {row[0]: dict(zip(R.REL_FIELDS, row)) for row in self._rows(
-                f"UNWIND $rows AS k MATCH (a:Entity {{id: k.s}}) MATCH (a)-[x:{label}]->() "
-                f"WHERE x.id = k.id RETURN {R.REL_RETURN.replace('r.', 'x.')}", {"rows": keys})}
-            found = {i: [Source.from_json(s) for s in v["sources"] or []] for i, v in stored.items()}
-            new = [r for r in rels if r.id not in found]
-            old = [r for r in rels if r.id in found]
-            if new:
-                frame = pl.DataFrame([R.relation_row(r) for r in new], schema=REL_SCHEMA)
-                self._copy(label, frame)
-            if old:
-                rows = []
-                for r in old:
-                    merged = Relation(**{**{k: getattr(r, k) for k in r.__dataclass_fields__},
-                                         "sources": found[r.id] + [s for s in r.sources if s not in found[r.id]]})
-                    row = R.relation_row(merged)
-                    before = stored[r.id]
-                    if any(row[f] != (bool(before[f]) if f in ("ended", "share_min_exclusive") else before[f])
-                           for f in R.REL_FIELDS):
-                        rows.append(row)  # only what changed is written again
-                if not rows:
+            # every edge of this type out of the batch's sources (by the key index, given as plain strings:
+            # a list of key maps costs the driver ~4x more), then only the batch's ids, in Polars. One
+            # pattern with both ends keyed makes the engine scan and join the whole relationship table.
+            stored = self._stored(f"UNWIND $s AS s MATCH (a:Entity {{id: s}})-[x:{label}]->()",
+                                  {"s": list(dict.fromkeys(r.source_id for r in rels))}, "x", R.REL_FIELDS, label)
+            frame = F.relation_frame(rels, REL_SCHEMA)
+            if stored.height:
+                stored = stored.join(frame.select("id"), on="id", how="semi")
+            if not stored.height:
+                self._stage(label, frame, frame["id"].to_list())
+                continue
+            ids = set(stored["id"].to_list())
+            differ = ids - D.same_ids(frame, stored, R.REL_FIELDS, REL_SCHEMA)
+            fresh = frame.filter(~pl.col("id").is_in(list(ids)))
+            if fresh.height:
+                self._stage(label, fresh, fresh["id"].to_list())
+            if not differ:
+                continue  # every stored one is as given: nothing to write
+            before_rows = {row[0]: dict(zip(R.REL_FIELDS, row)) for row in
+                           stored.filter(pl.col("id").is_in(list(differ))).iter_rows()}
+            rows = []
+            for r in rels:
+                before = before_rows.get(r.id)
+                if before is None:
                     continue
-                self._run(f"UNWIND $rows AS r MATCH (a:Entity {{id: r.`from`}}) MATCH (a)-[x:{label}]->() "
-                          f"WHERE x.id = r.id SET x.share = CAST(r.share AS DOUBLE), "
-                          "x.share_min = CAST(r.share_min AS DOUBLE), x.share_max = CAST(r.share_max AS DOUBLE), "
-                          "x.start_date = CAST(r.start_date AS STRING), x.end_date = CAST(r.end_date AS STRING), x.ended = r.ended, x.basis = r.basis, "
-                          "x.joint_group = r.joint_group, x.role = r.role, x.note = r.note, "
-                          "x.sources = r.sources, x.share_min_exclusive = r.share_min_exclusive, "
-                          "x.record_id = CAST(r.record_id AS STRING), "
-                          "x.asserted_from = CAST(r.asserted_from AS STRING), "
-                          "x.asserted_until = CAST(r.asserted_until AS STRING)", {"rows": rows})
+                had = list(before["sources"] or [])
+                known = set(had)
+                row = R.relation_row(r)
+                row["sources"] = had + [j for j in dict.fromkeys(row["sources"]) if j not in known]
+                if any(row[f] != (bool(before[f]) if f in ("ended", "share_min_exclusive") else before[f])
+                       for f in R.REL_FIELDS):
+                    rows.append(row)  # only what changed is written again
+            if not rows:
+                continue
+            self._run(f"UNWIND $rows AS r MATCH (a:Entity {{id: r.`from`}}) MATCH (a)-[x:{label}]->() "
+                      f"WHERE x.id = r.id SET x.share = CAST(r.share AS DOUBLE), "
+                      "x.share_min = CAST(r.share_min AS DOUBLE), x.share_max = CAST(r.share_max AS DOUBLE), "
+                      "x.start_date = CAST(r.start_date AS STRING), x.end_date = CAST(r.end_date AS STRING), x.ended = r.ended, x.basis = r.basis, "
+                      "x.joint_group = r.joint_group, x.role = r.role, x.note = r.note, "
+                      "x.sources = r.sources, x.share_min_exclusive = r.share_min_exclusive, "
+                      "x.record_id = CAST(r.record_id AS STRING), "
+                      "x.asserted_from = CAST(r.asserted_from AS STRING), "
+                      "x.asserted_until = CAST(r.asserted_until AS STRING)", {"rows": rows}, flush=False)
         return len(batch)
 
     def upsert_designations(self, designations: Sequence[Designation]) -> int:
         batch = dedupe(list(designations))
         if not batch:
             return 0
-        found = {row[0]: dict(zip(R.DES_FIELDS, row)) for row in self._rows(
-            f"UNWIND $ids AS i MATCH (d:Designation {{id: i}}) RETURN {R.DES_RETURN}",
-            {"ids": [d.id for d in batch]})}
-        new = [d for d in batch if d.id not in found]
-        old = [d for d in batch if d.id in found]
+        if self._staged.holds("Designation", (d.id for d in batch)):
+            self.flush()
+        stored = self._stored("UNWIND $ids AS i MATCH (d:Designation {id: i})", {"ids": [d.id for d in batch]},
+                              "d", R.DES_FIELDS, "Designation")
+        frame = F.designation_frame(batch, DES_SCHEMA)
+        ids = set(stored["id"].to_list()) if stored.height else set()
+        new = [d for d in batch if d.id not in ids]
         if new:
-            self._copy("Designation", pl.DataFrame([R.designation_row(d) for d in new], schema=DES_SCHEMA))
-            links = pl.DataFrame({"from": [d.entity_id for d in new], "to": [d.id for d in new]},
-                                 schema={"from": pl.Utf8, "to": pl.Utf8})
-            self._copy("LISTED", links)
-        if old:
+            self._stage("Designation", frame.filter(~pl.col("id").is_in(list(ids))) if ids else frame,
+                        [d.id for d in new])
+            self._stage("LISTED", F.listed_frame(new))
+        differ = ids - D.same_ids(frame, stored, R.DES_FIELDS, DES_SCHEMA) if ids else set()
+        if differ:
+            found = {row[0]: dict(zip(R.DES_FIELDS, row)) for row in
+                     stored.filter(pl.col("id").is_in(list(differ))).iter_rows()}
             rows = []
-            for d in old:
+            for d in batch:
+                if d.id not in found:
+                    continue
                 before = R.designation_row(R.designation_record(found[d.id]))
                 row = R.designation_row(R.designation_record(found[d.id]).merged_with(d))
                 if row != before:  # a re-ingest of the same designation writes nothing
@@ -305,7 +404,7 @@ class EmbeddedStore:
                 self._run("UNWIND $rows AS r MATCH (d:Designation {id: r.id}) SET d.end_date = CAST(r.end_date AS STRING), "
                           "d.note = CAST(r.note AS STRING), d.sources = CAST(r.sources AS STRING[]), "
                           "d.list_version = CAST(r.list_version AS STRING), "
-                          "d.list_published = CAST(r.list_published AS STRING)", {"rows": rows})
+                          "d.list_published = CAST(r.list_published AS STRING)", {"rows": rows}, flush=False)
         return len(batch)
 
     def upsert_list_version(self, lv) -> None:
@@ -474,12 +573,19 @@ class EmbeddedStore:
         ids = list(dict.fromkeys(ids))
         if not ids:
             return set()
-        return {r[0] for r in self._rows("UNWIND $ids AS i MATCH (e:Entity {id: i}) RETURN e.id", {"ids": ids})}
+        staged = self._staged.staged_ids("Entity")
+        found = {i for i in ids if i in staged}
+        rest = [i for i in ids if i not in found]
+        if rest:
+            found |= {r[0] for r in self._rows("UNWIND $ids AS i MATCH (e:Entity {id: i}) RETURN e.id",
+                                               {"ids": rest}, flush=False)}
+        return found
 
     def data_version(self) -> str:
         """Changes on every write this process makes. The embedded store has one writer at a time (the
         process lock is exclusive for writers and shared by readers), so no other process can write while
         this one has it open: the counter is the whole truth for this handle."""
+        self.flush()  # staged records first: a read after this finds the version as it is
         return f"embedded:{id(self):x}:{self._version}"
 
     def entity_records(self, ids: Sequence[str] | None = None) -> list[Entity]:
@@ -648,6 +754,7 @@ class EmbeddedStore:
         read-only transaction, a connection of its own (so the store's other reads never wait behind it),
         a row cap, and a timeout enforced from outside the query (a watchdog interrupts the connection)."""
         check_read_only(cypher, "embedded")
+        self.flush()  # the console reads the store's file through a handle of its own
         limit = int(limit or 1000)
         conn = ladybug.Connection(self._console_database())
         conn.set_max_threads_for_exec(1)

@@ -121,6 +121,9 @@ class Neo4jStore:
             s.run("CALL db.awaitIndexes(300)").consume()
         self._schema_ready = True
 
+    def flush(self) -> None:
+        """Every write is sent as it comes: nothing is held back."""
+
     def close(self) -> None:
         try:
             self._driver.close()

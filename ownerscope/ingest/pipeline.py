@@ -26,7 +26,7 @@ from ..graph.model import Designation, Entity, ListVersion, Relation
 from ..graph.store import GraphStore
 from .records import Parsed, Rejected, Skipped
 
-DEFAULT_BATCH = 100_000  # one bulk COPY per batch: fewer, larger batches load faster
+DEFAULT_BATCH = 100_000  # records checked against the store at a time (new ones are copied once, at the end)
 
 
 @dataclass
@@ -180,6 +180,7 @@ class Pipeline:
             self._flush_links()
             self._links, self._pending = self._pending, []
             self._flush_links(final=True)
+            self.store.flush()  # the embedded store's held-back rows: one COPY per table
             if lv is not None:
                 lv.authorities = sorted(set(lv.authorities) | self._authorities | ({lv.authority} - {""}))
                 lv.records = self.report.read
