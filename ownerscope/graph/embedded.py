@@ -113,6 +113,7 @@ class EmbeddedStore:
     def __init__(self, path: Path, read_only: bool = False):
         self.path = Path(path)
         self.url = str(self.path)
+        self.read_only = read_only
         self._lock = threading.RLock()
         self._console_lock = threading.Lock()
         self._console_db = None
@@ -174,7 +175,10 @@ class EmbeddedStore:
                 self._staged.drain(self._copy, self._copy_files)
 
     def _stage(self, table: str, frame: pl.DataFrame, ids=None) -> None:
-        """Hold new rows back for one COPY per table (written directly inside a transaction)."""
+        """Hold new rows back for one COPY per table (written directly inside a transaction). A read-only
+        store refuses here, at the write, not later at the flush."""
+        if self.read_only:
+            raise ReadOnlyViolation(f"the embedded store {self.path} is open read-only: it cannot be written")
         if self._in_tx:
             self._copy(table, frame)
             return
