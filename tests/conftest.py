@@ -51,6 +51,23 @@ def neo4j_url() -> str | None:
     return os.environ.get("OWNERSCOPE_TEST_NEO4J_URL") or None
 
 
+def open_test_neo4j(monkeypatch):
+    """The test Neo4j server's database, cleared. Needs OWNERSCOPE_TEST_NEO4J_URL (set by .ci/run, which
+    starts a real server); under CI a missing server fails the test instead of skipping it."""
+    from ownerscope.graph.store import open_store
+
+    url = neo4j_url()
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("CI needs a Neo4j server: OWNERSCOPE_TEST_NEO4J_URL is not set")
+        pytest.skip("no Neo4j server (run tools/neo4j/neo4j-test-server start)")
+    monkeypatch.setenv("OWNERSCOPE_NEO4J_PASSWORD", os.environ.get("OWNERSCOPE_TEST_NEO4J_PASSWORD",
+                                                                   "ownerscope-test"))
+    s = open_store(url)
+    s.clear()
+    return s
+
+
 @pytest.fixture(params=BACKENDS)
 def store(request, tmp_path, monkeypatch):
     """A real, empty store of each backend. Neo4j needs OWNERSCOPE_TEST_NEO4J_URL (set by .ci/run, which
@@ -64,15 +81,7 @@ def store(request, tmp_path, monkeypatch):
 
         if importlib.util.find_spec("ownerscope.graph.neo4j") is None:
             pytest.skip("the Neo4j backend module is not in this build")
-        url = neo4j_url()
-        if not url:
-            if os.environ.get("CI"):
-                pytest.fail("CI needs a Neo4j server: OWNERSCOPE_TEST_NEO4J_URL is not set")
-            pytest.skip("no Neo4j server (run tools/neo4j/neo4j-test-server start)")
-        monkeypatch.setenv("OWNERSCOPE_NEO4J_PASSWORD", os.environ.get("OWNERSCOPE_TEST_NEO4J_PASSWORD",
-                                                                       "ownerscope-test"))
-        s = open_store(url)
-        s.clear()
+        s = open_test_neo4j(monkeypatch)
     yield s
     s.close()
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import random
 from pathlib import Path
 
@@ -19,7 +18,7 @@ import pytest
 
 from ownerscope.graph.store import open_store
 from ownerscope.ingest.run import run_ingest
-from tests.conftest import neo4j_url
+from tests.conftest import open_test_neo4j
 
 
 def write_generated(folder: Path, seed: int = 11, entities: int = 120, relations: int = 300) -> Path:
@@ -101,15 +100,7 @@ def _stores(backend: str, tmp_path: Path, monkeypatch):
     """Two empty stores of the backend (Neo4j: one database, cleared between the loads)."""
     if backend == "embedded":
         return open_store(str(tmp_path / "bulk.lbug")), open_store(str(tmp_path / "small.lbug"))
-    url = neo4j_url()
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI needs a Neo4j server: OWNERSCOPE_TEST_NEO4J_URL is not set")
-        pytest.skip("no Neo4j server (run tools/neo4j/neo4j-test-server start)")
-    monkeypatch.setenv("OWNERSCOPE_NEO4J_PASSWORD", os.environ.get("OWNERSCOPE_TEST_NEO4J_PASSWORD",
-                                                                   "ownerscope-test"))
-    s = open_store(url)
-    s.clear()
+    s = open_test_neo4j(monkeypatch)
     return s, s
 
 
