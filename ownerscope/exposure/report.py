@@ -9,10 +9,8 @@ from datetime import datetime, timezone
 
 from .. import __version__
 from .effective import effective_owners, ubo_candidates, ultimate_beneficial_owners
-from .engine import exposure_on_graph, normalise_as_of
 from .proof import sources_of
 from .proof_text import share_words
-from .ownership_graph import build_graph
 from .svg import ownership_svg
 
 MAX_NODES = 40
@@ -104,19 +102,6 @@ def _listings(detail: dict, as_of: str, list_versions: list[dict]) -> list[dict]
                     "sources": d.get("sources", [])})
     out.sort(key=lambda x: (x["kind"] != "sanctions", x["authority"], x["program"] or ""))
     return out
-
-
-def build_report(store, entity_id: str, regimes: list, as_of: str | None, ubo_threshold: float = 25.0,
-                 case: dict | None = None) -> dict:
-    """A report straight from a store (the faces go through Core.report, which shares its cached graph)."""
-    as_of = normalise_as_of(as_of)
-    g = build_graph(store.ownership_frame(), store.designation_frame(), store.entity_frame(), as_of)
-    results = [exposure_on_graph(g, r) for r in regimes]
-    list_versions = store.list_versions()
-    for r in results:
-        r.list_versions = list_versions
-    return assemble_report(g, results, store.get_entity(entity_id) or {}, entity_id, as_of,
-                           getattr(store, "url", ""), ubo_threshold, case)
 
 
 def assemble_report(g, results: list, detail: dict, entity_id: str, as_of: str, store_url: str = "",

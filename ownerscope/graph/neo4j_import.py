@@ -148,19 +148,19 @@ def write_import_files(store, folder: Path) -> ImportFiles:
     rel_args: list[str] = []
     multiline = False
 
-    def nodes(label: str, frame: pl.DataFrame, types: dict[str, str], name: str) -> None:
+    def write(flag: str, args: list[str], counts: dict, label: str, frame: pl.DataFrame,
+              types: dict[str, str], name: str) -> None:
         nonlocal multiline
         head, data, ml = _write(frame, _header(frame.columns, types), types, folder, name)
         multiline |= ml
-        node_args.append(f"--nodes={label}={head},{data}")
-        result.nodes[label] = frame.height
+        args.append(f"--{flag}={label}={head},{data}")
+        counts[label] = frame.height
+
+    def nodes(label: str, frame: pl.DataFrame, types: dict[str, str], name: str) -> None:
+        write("nodes", node_args, result.nodes, label, frame, types, name)
 
     def rels(rtype: str, frame: pl.DataFrame, types: dict[str, str], name: str) -> None:
-        nonlocal multiline
-        head, data, ml = _write(frame, _header(frame.columns, types), types, folder, name)
-        multiline |= ml
-        rel_args.append(f"--relationships={rtype}={head},{data}")
-        result.relationships[rtype] = frame.height
+        write("relationships", rel_args, result.relationships, rtype, frame, types, name)
 
     nodes("Entity", _entity_frame(store), ENTITY_TYPES, "entities")
 

@@ -8,8 +8,7 @@ import json
 
 import pytest
 
-from ownerscope.exposure.regimes import get_regime
-from ownerscope.exposure.report import build_report
+from ownerscope.core import Core
 from ownerscope.exposure.report_render import report_html
 from ownerscope.ingest.run import run_ingest
 from ownerscope.ui.pages.explore import source_links
@@ -105,7 +104,7 @@ def _plant(store, tmp_path, url: str) -> None:
 @pytest.mark.parametrize("url", ["javascript:alert(document.domain)", "data:text/html,<script>alert(1)</script>"])
 def test_html_report_never_links_a_planted_url(store, tmp_path, url):
     _plant(store, tmp_path, url)
-    data = build_report(store, "co", [get_regime("ofac")], "2025-01-01")
+    data = Core(store).report("co", ["ofac"], "2025-01-01")
     assert url in data["data"]["source_urls"]           # the data keeps what the store holds...
     page = report_html(data)
     assert "derived" in page
@@ -117,7 +116,7 @@ def test_html_report_never_links_a_planted_url(store, tmp_path, url):
 def test_html_report_links_http_urls_and_escapes_markup(store, tmp_path):
     _plant(store, tmp_path, 'https://example.org/?q="><script>alert(1)</script>')
     write_raw(store, "MATCH (e:Entity {id: 'owner'}) SET e.name = $n", {"n": "<img src=x onerror=alert(1)>"})
-    page = report_html(build_report(store, "co", [get_regime("ofac")], "2025-01-01"))
+    page = report_html(Core(store).report("co", ["ofac"], "2025-01-01"))
     assert '<a href="https://example.org/?q=&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">' in page
     assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
 
