@@ -30,6 +30,7 @@ from .model import RELATION_LABELS, Designation, Entity, Relation, Source, dedup
 from .cypher_guard import check_read_only
 from . import copy_frames as F
 from . import embedded_diff as D
+from . import embedded_updates as U
 from .embedded_staging import StagedWrites, clear_stale
 from .views import CandidateView, QueryResult, ResolutionRecord, Subgraph
 from . import rows as R
@@ -310,18 +311,12 @@ class EmbeddedStore:
             if old is not None:
                 merged = old.merged_with(ent)
                 if merged != old:  # a re-ingest of the same record writes nothing
-                    updates.append(merged)
+                    row, before = R.entity_row(merged), R.entity_row(old)
+                    updates.append((row, U.changed(row, before, U.ENTITY_SET)))
         if frame.height:
             self._stage("Entity", frame, frame["id"].to_list())
-        if updates:
-            self._run("UNWIND $rows AS r MATCH (e:Entity {id: r.id}) SET e.type = r.type, e.name = r.name, "
-                      "e.aliases = CAST(r.aliases AS STRING[]), e.country = CAST(r.country AS STRING), "
-                      "e.identifiers = CAST(r.identifiers AS STRING[]), e.notes = CAST(r.notes AS STRING), "
-                      "e.sources = CAST(r.sources AS STRING[]), e.search = r.search, "
-                      "e.birth_dates = CAST(r.birth_dates AS STRING[]), "
-                      "e.nationalities = CAST(r.nationalities AS STRING[]), "
-                      "e.addresses = CAST(r.addresses AS STRING[])",
-                      {"rows": [R.entity_row(e) for e in updates]}, flush=False)
+        for cypher, rows in U.statements("MATCH (e:Entity {id: r.id})", "e", U.ENTITY_SET, ("id",), updates):
+            self._run(cypher, {"rows": rows}, flush=False)  # only the columns that changed
         return len(batch)
 
     def upsert_relations(self, relations: Sequence[Relation]) -> int:
@@ -352,7 +347,7 @@ class EmbeddedStore:
                 continue  # every stored one is as given: nothing to write
             before_rows = {row[0]: dict(zip(R.REL_FIELDS, row)) for row in
                            stored.filter(pl.col("id").is_in(list(differ))).iter_rows()}
-            rows = []
+            updates = []
             for r in rels:
                 before = before_rows.get(r.id)
                 if before is None:
@@ -361,20 +356,13 @@ class EmbeddedStore:
                 known = set(had)
                 row = R.relation_row(r)
                 row["sources"] = had + [j for j in dict.fromkeys(row["sources"]) if j not in known]
-                if any(row[f] != (bool(before[f]) if f in ("ended", "share_min_exclusive") else before[f])
-                       for f in R.REL_FIELDS):
-                    rows.append(row)  # only what changed is written again
-            if not rows:
-                continue
-            self._run(f"UNWIND $rows AS r MATCH (a:Entity {{id: r.`from`}}) MATCH (a)-[x:{label}]->() "
-                      f"WHERE x.id = r.id SET x.share = CAST(r.share AS DOUBLE), "
-                      "x.share_min = CAST(r.share_min AS DOUBLE), x.share_max = CAST(r.share_max AS DOUBLE), "
-                      "x.start_date = CAST(r.start_date AS STRING), x.end_date = CAST(r.end_date AS STRING), x.ended = r.ended, x.basis = r.basis, "
-                      "x.joint_group = r.joint_group, x.role = r.role, x.note = r.note, "
-                      "x.sources = r.sources, x.share_min_exclusive = r.share_min_exclusive, "
-                      "x.record_id = CAST(r.record_id AS STRING), "
-                      "x.asserted_from = CAST(r.asserted_from AS STRING), "
-                      "x.asserted_until = CAST(r.asserted_until AS STRING)", {"rows": rows}, flush=False)
+                was = {f: (bool(before[f]) if f in ("ended", "share_min_exclusive") else before[f])
+                       for f in R.REL_FIELDS}
+                was["sources"] = had
+                updates.append((row, U.changed(row, was, U.RELATION_SET)))  # only what changed is written
+            for cypher, rows in U.statements(f"MATCH (a:Entity {{id: r.`from`}}) MATCH (a)-[x:{label}]->() "
+                                             "WHERE x.id = r.id", "x", U.RELATION_SET, ("from", "id"), updates):
+                self._run(cypher, {"rows": rows}, flush=False)
         return len(batch)
 
     def upsert_designations(self, designations: Sequence[Designation]) -> int:
@@ -396,19 +384,16 @@ class EmbeddedStore:
         if differ:
             found = {row[0]: dict(zip(R.DES_FIELDS, row)) for row in
                      stored.filter(pl.col("id").is_in(list(differ))).iter_rows()}
-            rows = []
+            updates = []
             for d in batch:
                 if d.id not in found:
                     continue
                 before = R.designation_row(R.designation_record(found[d.id]))
                 row = R.designation_row(R.designation_record(found[d.id]).merged_with(d))
-                if row != before:  # a re-ingest of the same designation writes nothing
-                    rows.append(row)
-            if rows:
-                self._run("UNWIND $rows AS r MATCH (d:Designation {id: r.id}) SET d.end_date = CAST(r.end_date AS STRING), "
-                          "d.note = CAST(r.note AS STRING), d.sources = CAST(r.sources AS STRING[]), "
-                          "d.list_version = CAST(r.list_version AS STRING), "
-                          "d.list_published = CAST(r.list_published AS STRING)", {"rows": rows}, flush=False)
+                updates.append((row, U.changed(row, before, U.DESIGNATION_SET)))  # an equal one writes nothing
+            for cypher, rows in U.statements("MATCH (d:Designation {id: r.id})", "d", U.DESIGNATION_SET, ("id",),
+                                             updates):
+                self._run(cypher, {"rows": rows}, flush=False)
         return len(batch)
 
     def upsert_list_version(self, lv) -> None:

@@ -229,3 +229,33 @@ def test_resolution_reads_and_candidate_links(store):
     store.delete_relations([("c2", "c3", "possible_same_as", cand["id"])])
     assert store.possible_same_as() == []
     assert store.counts()["relations"].get("facilitation") == 1  # only the candidate link went
+
+
+def test_updates_write_exactly_the_changed_columns(store):
+    """A re-ingest batch whose records change different columns (a share, an end date, a note, an entity's
+    name): each stored record ends as the merge, and the others are untouched."""
+    seed(store)
+    store.upsert_entities([Entity("c2", "company", "Beta Trading FZE", country="ae", sources=SRC),
+                           Entity("c3", "company", "Gamma Shipping", sources=SRC)])
+    store.upsert_relations([
+        Relation("p1", "c1", "ownership", share=75.0, start_date="2020-01-01", sources=SRC),
+        Relation("c1", "c2", "ownership", share_min=25.0, share_max=50.0, share_min_exclusive=True,
+                 end_date="2024-05-01", sources=SRC),
+        Relation("p1", "c2", "control", basis="board_majority_appointment_right", note="board",
+                 sources=SRC),
+    ])
+    store.upsert_designations([Designation("p1", "us", "RUSSIA-EO14024", start_date="2022-04-06",
+                                           note="re-listed", sources=SRC)])
+    assert store.get_entity("c2")["name"] == "Beta Trading FZE"
+    assert [h["id"] for h in store.search("beta fze")] == ["c2"]
+    rels = store.relation_frame().to_dicts()
+    by = {(r["source"], r["target"], r["type"]): r for r in rels}
+    assert by[("p1", "c1", "ownership")]["share"] == 75.0
+    assert by[("p1", "c1", "ownership")]["start_date"] == "2020-01-01"
+    c1c2 = by[("c1", "c2", "ownership")]
+    assert (c1c2["share_min"], c1c2["share_max"], c1c2["end_date"]) == (25.0, 50.0, "2024-05-01")
+    assert by[("p1", "c2", "control")]["note"] == "board"
+    assert by[("c2", "c3", "facilitation")]["role"] == "shipper"
+    des = store.designation_records()
+    assert [(d["entity_id"], d["note"], d["start_date"]) for d in des] == [("p1", "re-listed", "2022-04-06")]
+    assert store.counts()["relations"] == {"control": 1, "facilitation": 1, "ownership": 2}
