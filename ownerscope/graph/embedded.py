@@ -74,6 +74,11 @@ REL_SCHEMA = {"from": pl.Utf8, "to": pl.Utf8, "id": pl.Utf8, "share": pl.Float64
 DES_SCHEMA = {"id": pl.Utf8, "entity_id": pl.Utf8, "authority": pl.Utf8, "program": pl.Utf8,
               "start_date": pl.Utf8, "end_date": pl.Utf8, "note": pl.Utf8, "sources": pl.List(pl.Utf8),
               "list_version": pl.Utf8, "list_published": pl.Utf8}
+# what an update may write back (U.statements): every stored column but the key; of a designation, what a
+# later list can change
+ENTITY_SET = U.setters(ENTITY_SCHEMA, list(ENTITY_SCHEMA)[1:])
+RELATION_SET = U.setters(REL_SCHEMA, R.REL_FIELDS[1:])
+DESIGNATION_SET = U.setters(DES_SCHEMA, ("end_date", "note", "sources", "list_version", "list_published"))
 ENTITY_REL_LABELS = "|".join(RELATION_LABELS.values())
 CONSOLE_MEMORY = 1 << 30  # bytes of buffer pool a console query may use; beyond it the query fails
 # the store's own statements that write (only this module's Cypher is matched, never a user's)
@@ -312,10 +317,10 @@ class EmbeddedStore:
                 merged = old.merged_with(ent)
                 if merged != old:  # a re-ingest of the same record writes nothing
                     row, before = R.entity_row(merged), R.entity_row(old)
-                    updates.append((row, U.changed(row, before, U.ENTITY_SET)))
+                    updates.append((row, U.changed(row, before, ENTITY_SET)))
         if frame.height:
             self._stage("Entity", frame, frame["id"].to_list())
-        for cypher, rows in U.statements("MATCH (e:Entity {id: r.id})", "e", U.ENTITY_SET, ("id",), updates):
+        for cypher, rows in U.statements("MATCH (e:Entity {id: r.id})", "e", ENTITY_SET, ("id",), updates):
             self._run(cypher, {"rows": rows}, flush=False)  # only the columns that changed
         return len(batch)
 
@@ -359,9 +364,9 @@ class EmbeddedStore:
                 was = {f: (bool(before[f]) if f in ("ended", "share_min_exclusive") else before[f])
                        for f in R.REL_FIELDS}
                 was["sources"] = had
-                updates.append((row, U.changed(row, was, U.RELATION_SET)))  # only what changed is written
+                updates.append((row, U.changed(row, was, RELATION_SET)))  # only what changed is written
             for cypher, rows in U.statements(f"MATCH (a:Entity {{id: r.`from`}}) MATCH (a)-[x:{label}]->() "
-                                             "WHERE x.id = r.id", "x", U.RELATION_SET, ("from", "id"), updates):
+                                             "WHERE x.id = r.id", "x", RELATION_SET, ("from", "id"), updates):
                 self._run(cypher, {"rows": rows}, flush=False)
         return len(batch)
 
@@ -390,8 +395,8 @@ class EmbeddedStore:
                     continue
                 before = R.designation_row(R.designation_record(found[d.id]))
                 row = R.designation_row(R.designation_record(found[d.id]).merged_with(d))
-                updates.append((row, U.changed(row, before, U.DESIGNATION_SET)))  # an equal one writes nothing
-            for cypher, rows in U.statements("MATCH (d:Designation {id: r.id})", "d", U.DESIGNATION_SET, ("id",),
+                updates.append((row, U.changed(row, before, DESIGNATION_SET)))  # an equal one writes nothing
+            for cypher, rows in U.statements("MATCH (d:Designation {id: r.id})", "d", DESIGNATION_SET, ("id",),
                                              updates):
                 self._run(cypher, {"rows": rows}, flush=False)
         return len(batch)
