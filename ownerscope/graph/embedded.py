@@ -607,9 +607,12 @@ class EmbeddedStore:
 
     def degrees(self, ids: Sequence[str]) -> dict[str, int]:
         """How many links (of every entity-to-entity type, both directions) each of these entities has."""
-        rows = self._rows(f"UNWIND $ids AS i MATCH (e:Entity {{id: i}})-[r:{ENTITY_REL_LABELS}]-(:Entity) "
+        # Match the entity first and its links optionally: written as one pattern, the planner scans the
+        # relationship tables instead of starting from the indexed id (about 100x slower at 1M entities).
+        rows = self._rows(f"UNWIND $ids AS i MATCH (e:Entity {{id: i}}) "
+                          f"OPTIONAL MATCH (e)-[r:{ENTITY_REL_LABELS}]-(:Entity) "
                           "RETURN e.id, count(r)", {"ids": list(ids)})
-        return {r[0]: int(r[1]) for r in rows}
+        return {r[0]: int(r[1]) for r in rows if r[1]}
 
     def get_entity(self, entity_id: str) -> dict | None:
         eid = self.resolve_id(entity_id)
