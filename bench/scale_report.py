@@ -108,7 +108,8 @@ def _latency_rows(lat: dict, size: str) -> list[tuple]:
     for kind in ("search", "expand", "paths"):
         d = lat[kind]
         rows.append((f"{kind} p50 / p95", _ms(d), f"p95 < {goals[kind]} ms {note}".strip(),
-                     _met(d["p95_ms"] < goals[kind]), f"{d['n']} seeded inputs; {d['found']} with a result"))
+                     _met(d["p95_ms"] < goals[kind]), f"{d['n']} seeded inputs; {d['found']} with a result"
+                     + (f"; first call {_s(d['first_ms'] / 1000)}" if "first_ms" in d else "")))
     return rows
 
 

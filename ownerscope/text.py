@@ -7,11 +7,27 @@ from functools import lru_cache
 from normality import normalize
 
 
+def _ascii_table() -> dict[int, str | None]:
+    """What normality makes of each ASCII character between two letters (kept, lower-cased, a space, or
+    removed): on ASCII text its normalisation is this per-character mapping, then squashed spaces."""
+    table: dict[int, str | None] = {}
+    for code in range(128):
+        out = normalize(f"a{chr(code)}b", ascii=True) or ""
+        table[code] = out[1:-1] if len(out) >= 2 and out[0] == "a" and out[-1] == "b" else None
+    return table
+
+
+_ASCII = _ascii_table()
+
+
 @lru_cache(maxsize=200_000)
 def norm(text: str | None) -> str:
-    """Lower-case ASCII with punctuation folded to spaces; Cyrillic and other scripts transliterated."""
+    """Lower-case ASCII with punctuation folded to spaces; Cyrillic and other scripts transliterated.
+    ASCII text takes a shortcut with the same result (about 4x faster; tests/test_text_norm.py)."""
     if not text:
         return ""
+    if text.isascii():
+        return " ".join(text.translate(_ASCII).split())
     return normalize(text, ascii=True) or ""
 
 

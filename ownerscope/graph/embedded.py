@@ -19,7 +19,7 @@ import re
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
 import ladybug
 import polars as pl
@@ -32,6 +32,7 @@ from . import copy_frames as F
 from . import embedded_diff as D
 from . import embedded_updates as U
 from .embedded_staging import StagedWrites, clear_stale
+from .search_column import SearchColumn
 from .views import CandidateView, QueryResult, ResolutionRecord, Subgraph
 from . import rows as R
 
@@ -143,6 +144,8 @@ class EmbeddedStore:
                                        f"process (stop it, or use another --store)") from e
             raise StoreUnavailable(f"cannot open the embedded store {self.path}: {msg}") from e
         self._staged = StagedWrites(self.path)
+        self._search = SearchColumn(self._search_frame, self._lock)
+        self._listed_by: tuple[int, dict[str, list[str]]] | None = None  # (version, _authority_table)
         self._empty: dict[str, bool] = {}  # table -> holds nothing (see _table_empty)
         if not read_only:
             for stmt in SCHEMA:
@@ -601,9 +604,23 @@ class EmbeddedStore:
         return rows[0][0] if rows else None
 
     def _authorities(self, ids: list[str]) -> dict[str, list[str]]:
-        rows = self._rows("UNWIND $ids AS i MATCH (e:Entity {id: i})-[:LISTED]->(d:Designation) "
-                          "RETURN e.id, collect(DISTINCT d.authority)", {"ids": ids})
-        return {r[0]: sorted(r[1]) for r in rows}
+        """The authorities that list each of these entities (those listed by none are left out). Read from
+        one table of every listed entity, held until the next write (see _authority_table)."""
+        table = self._authority_table()
+        return {i: table[i] for i in ids if i in table}
+
+    def _authority_table(self) -> dict[str, list[str]]:
+        """Every listed entity's authorities. Designations are few beside entities (10,000 at 1M), so
+        one read of them all (about 10 ms there) replaces a lookup per search, expansion or path; the
+        table is read again after any write by this process, the only writer (see data_version)."""
+        with self._lock:
+            self.flush()
+            if self._listed_by is None or self._listed_by[0] != self._version:
+                rows = self._rows("MATCH (e:Entity)-[:LISTED]->(d:Designation) "
+                                  "RETURN e.id, collect(DISTINCT d.authority)")
+                table = {r[0]: sorted(a for a in r[1] if a is not None) for r in rows}
+                self._listed_by = (self._version, {k: v for k, v in table.items() if v})
+            return self._listed_by[1]
 
     def degrees(self, ids: Sequence[str]) -> dict[str, int]:
         """How many links (of every entity-to-entity type, both directions) each of these entities has."""
@@ -721,15 +738,20 @@ class EmbeddedStore:
                             "e.name AS name, e.country AS country", {"ids": list(ids)})
         return R.normalise_frame(res.get_as_pl(), R.ENTITY_FRAME_SCHEMA)
 
+    def _search_frame(self) -> pl.DataFrame:
+        return self._run("MATCH (e:Entity) RETURN e.id AS id, e.search AS search", flush=False).get_as_pl()
+
     def search(self, text: str, limit: int = 20) -> list[dict]:
+        """Entities whose name, alias or identifier contains every token of `text` (substrings of the
+        normalised `search` text, matched in memory: graph/search_column.py), ranked."""
         tokens = norm(text).split()
         if not tokens:
             return []
-        where = " AND ".join(f"e.search CONTAINS $t{i}" for i in range(len(tokens)))
-        params: dict[str, Any] = {f"t{i}": t for i, t in enumerate(tokens)}
-        params["lim"] = max(limit * 10, 200)
-        rows = self._rows(f"MATCH (e:Entity) WHERE {where} RETURN e.id, e.name, e.type, e.country, e.aliases "
-                          f"LIMIT $lim", params)
+        with self._lock:
+            self.flush()  # the version after staged records are written is the one the frame must match
+            ids = self._search.matching_ids(self._version, tokens, max(limit * 10, 200))
+        rows = self._rows("UNWIND $ids AS i MATCH (e:Entity {id: i}) "
+                          "RETURN e.id, e.name, e.type, e.country, e.aliases", {"ids": ids}) if ids else []
         fetch_one = lambda i: self._rows(  # noqa: E731
             "MATCH (e:Entity {id: $id}) RETURN e.id, e.name, e.type, e.country, e.aliases", {"id": i})
         return R.search_hits(text, rows, self.resolve_id(text.strip()), fetch_one, self._authorities, limit)

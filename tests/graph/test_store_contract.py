@@ -107,6 +107,29 @@ def test_search_transliterates_and_ranks(store):
     assert store.search("zzzz-nothing") == []
 
 
+def test_search_follows_every_write(store):
+    """A search after a write finds what the write left, whatever the store held from earlier searches:
+    a new entity, a renamed one, one merged away, its undo, a cleared store."""
+    seed(store)
+    ids = lambda text: [h["id"] for h in store.search(text)]  # noqa: E731
+    assert ids("delta") == [] and ids("gamma") == ["c3"]
+    store.upsert_entities([Entity("c4", "company", "Delta Marine", sources=SRC)])
+    assert ids("delta") == ["c4"] and store.search("delta")[0]["authorities"] == []
+    store.upsert_designations([Designation("c4", "eu", "RUSSIA", start_date="2023-01-01", sources=SRC)])
+    assert store.search("delta")[0]["authorities"] == ["eu"]
+    assert {n["id"]: n["authorities"] for n in store.neighbours("c4").nodes} == {"c4": ["eu"]}
+    store.upsert_entities([Entity("c3", "company", "Omega Shipping", sources=SRC)])
+    assert ids("omega ship") == ["c3"] and ids("gamma") == ["c3"]  # the earlier name is kept as an alias
+    snapshot = store.merge_entities("c4", "c3")
+    assert ids("omega") == ["c4"] and ids("delta") == ["c4"]  # the kept record carries both names
+    store.unmerge_entities(snapshot)
+    assert ids("omega") == ["c3"] and ids("delta") == ["c4"]
+    store.clear()
+    assert ids("delta") == [] and ids("alpha") == []
+    store.upsert_entities([Entity("c9", "company", "Alpha Two", sources=SRC)])
+    assert ids("alpha") == ["c9"]
+
+
 def test_read_only_query(store):
     seed(store)
     res = store.query("MATCH (e:Entity) WHERE e.id = $id RETURN e.name AS name", {"id": "c1"})
