@@ -739,7 +739,10 @@ class EmbeddedStore:
         return R.normalise_frame(res.get_as_pl(), R.ENTITY_FRAME_SCHEMA)
 
     def _search_frame(self) -> pl.DataFrame:
-        return self._run("MATCH (e:Entity) RETURN e.id AS id, e.search AS search", flush=False).get_as_pl()
+        # in node order: a parallel scan returns its morsels in any order, and the candidates kept are the
+        # first ones in the frame, so the same store always gives the same hits
+        res = self._run("MATCH (e:Entity) RETURN offset(id(e)) AS o, e.id AS id, e.search AS search", flush=False)
+        return res.get_as_pl().sort("o").drop("o")
 
     def search(self, text: str, limit: int = 20) -> list[dict]:
         """Entities whose name, alias or identifier contains every token of `text` (substrings of the

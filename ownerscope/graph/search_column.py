@@ -5,7 +5,8 @@ The database answers `e.search CONTAINS $t` by scanning every entity (about 100 
 a search's time). Here the same question is asked of the distinct words instead (a token has no space, so
 it is a substring of the text exactly when it is a substring of one of its space-separated words): the
 words that contain the token, then the entities that have one of those words, intersected over the
-tokens. Same meaning, same candidates in the same order (the store's), tested against the plain scan.
+tokens. Same meaning as the scan (tested against it); the candidates kept are the first in node order, so
+the same store always gives the same hits (the engine's parallel scan with a LIMIT did not).
 
 The index is built from one read of (id, search) and built again after any write: the embedded store has
 one writer at a time and this process is it, so the store's own write counter says when it is stale.
