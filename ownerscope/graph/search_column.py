@@ -10,7 +10,7 @@ the same store always gives the same hits (the engine's parallel scan with a LIM
 
 The index is built from one read of (id, search) and built again after any write: the embedded store has
 one writer at a time and this process is it, so the store's own write counter says when it is stale.
-Memory: the two columns plus about 10 bytes per word occurrence.
+Memory: at 1M entities (2.7M word occurrences, 304k distinct words) the arrays held take about 40 MB.
 """
 
 from __future__ import annotations
