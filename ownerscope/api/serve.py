@@ -14,14 +14,19 @@ def check_api_bind(host: str, keys: tuple[str, ...]) -> None:
                           f"(comma-separated) or listen on 127.0.0.1")
 
 
-def build_app(store_url: str | None):
-    """Open the store read-only and build the app over a core service."""
+def build_app(store_url: str | None, warm: bool = False):
+    """Open the store read-only and build the app over a core service; with `warm`, the store builds its
+    search index in the background (graph.store.warm_in_background)."""
     from ..core import Core
-    from ..graph.store import open_store
+    from ..graph.store import open_store, warm_in_background
     from ..settings import load_settings
     from .app import create_app
 
-    return create_app(Core(open_store(store_url, read_only=True)), load_settings())
+    store = open_store(store_url, read_only=True)
+    app = create_app(Core(store), load_settings())
+    if warm:
+        warm_in_background(store)
+    return app
 
 
 def serve_api(store_url: str | None, host: str = "127.0.0.1", port: int = 8000) -> None:
@@ -30,6 +35,6 @@ def serve_api(store_url: str | None, host: str = "127.0.0.1", port: int = 8000) 
     from ..settings import load_settings
 
     check_api_bind(host, load_settings().api_keys)
-    app = build_app(store_url)
+    app = build_app(store_url, warm=True)
     print(f"ownerscope API on http://{host}:{port}/ (OpenAPI at /openapi.json)", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

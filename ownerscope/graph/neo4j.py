@@ -124,6 +124,9 @@ class Neo4jStore:
     def flush(self) -> None:
         """Every write is sent as it comes: nothing is held back."""
 
+    def warm(self) -> None:
+        """Nothing to build: the server keeps its own indexes."""
+
     def close(self) -> None:
         try:
             self._driver.close()

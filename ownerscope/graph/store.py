@@ -56,6 +56,7 @@ class GraphStore(Protocol):
     def query(self, cypher: str, params: dict | None = None, limit: int | None = None,
               timeout_s: float | None = None) -> QueryResult: ...
     def flush(self) -> None: ...  # write what the store held back for bulk loading (embedded); else nothing
+    def warm(self) -> None: ...  # build now what the first search would build (embedded: its word index)
     def close(self) -> None: ...
 
 
@@ -79,3 +80,20 @@ def open_store(url: str | None = None, *, read_only: bool = False) -> GraphStore
     from .embedded import EmbeddedStore
 
     return EmbeddedStore(Path(url).expanduser(), read_only=read_only)
+
+
+def warm_in_background(store: GraphStore):
+    """Call store.warm() in a daemon thread, so that a server's first search does not build the index
+    while a user waits. A failure is logged, never raised: the first search then builds it itself."""
+    import logging
+    import threading
+
+    def work():
+        try:
+            store.warm()
+        except Exception as e:  # the store may be closed under it at shutdown, or unreadable
+            logging.getLogger("ownerscope").warning("could not prepare the search index: %s", e)
+
+    t = threading.Thread(target=work, name="ownerscope-warm", daemon=True)
+    t.start()
+    return t

@@ -8,7 +8,7 @@ import dash
 import dash_cytoscape as cyto
 from dash import Dash, dcc, html
 
-from ..graph.store import open_store
+from ..graph.store import open_store, warm_in_background
 from ..settings import Settings, load_settings
 from . import auth, context
 
@@ -62,6 +62,7 @@ def serve_app(store_url: str | None, host: str = "127.0.0.1", port: int = 8050, 
     auth.check_bind(host, settings, insecure)
     store = open_store(store_url, read_only=True)
     app = create_app(store, settings)
+    warm_in_background(store)
     shown = f"[{host}]" if ":" in host else host
     guard = "login required" if settings.login_required else "no login"
     out.print(f"ownerscope explorer on http://{shown}:{port}/  (store: {store.url}; {guard}; "

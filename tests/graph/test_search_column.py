@@ -51,3 +51,26 @@ def test_empty_store_and_bad_tokens():
     assert index.matching_ids(["abc"], 10) == []
     with pytest.raises(ValueError):
         index.matching_ids(["a b"], 10)
+
+
+def test_warm_builds_the_index_once_and_a_write_makes_it_stale(tmp_path, monkeypatch):
+    from ownerscope.graph.embedded import EmbeddedStore
+    from ownerscope.graph.model import Entity, Source
+    from ownerscope.graph.store import warm_in_background
+
+    store = EmbeddedStore(tmp_path / "s.lbug")
+    reads = []
+    real = store._search_frame
+    monkeypatch.setattr(store, "_search_frame", lambda: reads.append(1) or real())
+    # SearchColumn holds the bound method it was given: give it the counting one
+    store._search._load = store._search_frame
+    src = [Source("t", "r1", "")]
+    store.upsert_entities([Entity("a", "company", "Alpha Marine", sources=src)])
+    warm_in_background(store).join(timeout=30)
+    assert len(reads) == 1
+    assert [h["id"] for h in store.search("marine")] == ["a"] and len(reads) == 1  # the warm index served it
+    store.upsert_entities([Entity("b", "company", "Beta Marine", sources=src)])
+    assert sorted(h["id"] for h in store.search("marine")) == ["a", "b"] and len(reads) == 2
+    store.close()
+    # on a closed store the warm-up fails quietly (logged); nothing is raised into the server
+    warm_in_background(store).join(timeout=30)

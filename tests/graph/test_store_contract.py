@@ -128,6 +128,8 @@ def test_search_follows_every_write(store):
     assert ids("delta") == [] and ids("alpha") == []
     store.upsert_entities([Entity("c9", "company", "Alpha Two", sources=SRC)])
     assert ids("alpha") == ["c9"]
+    store.warm()  # what a server calls at start-up: searches find the same afterwards
+    assert ids("alpha") == ["c9"] and ids("delta") == []
 
 
 def test_read_only_query(store):
