@@ -32,7 +32,7 @@ from . import copy_frames as F
 from . import embedded_diff as D
 from . import embedded_updates as U
 from .embedded_staging import StagedWrites, clear_stale
-from .search_column import SearchColumn
+from .search_column import PerVersion, WordIndex
 from .views import CandidateView, QueryResult, ResolutionRecord, Subgraph
 from . import rows as R
 
@@ -144,8 +144,9 @@ class EmbeddedStore:
                                        f"process (stop it, or use another --store)") from e
             raise StoreUnavailable(f"cannot open the embedded store {self.path}: {msg}") from e
         self._staged = StagedWrites(self.path)
-        self._search = SearchColumn(self._search_frame, self._lock)
-        self._listed_by: tuple[int, dict[str, list[str]]] | None = None  # (version, _authority_table)
+        # derived from the data, kept until this process writes again (see _derived)
+        self._word_index = PerVersion(lambda: WordIndex.build(self._search_frame()), self._lock)
+        self._listed_by = PerVersion(self._read_authority_table, self._lock)
         self._empty: dict[str, bool] = {}  # table -> holds nothing (see _table_empty)
         if not read_only:
             for stmt in SCHEMA:
@@ -605,22 +606,23 @@ class EmbeddedStore:
 
     def _authorities(self, ids: list[str]) -> dict[str, list[str]]:
         """The authorities that list each of these entities (those listed by none are left out). Read from
-        one table of every listed entity, held until the next write (see _authority_table)."""
-        table = self._authority_table()
+        one table of every listed entity, held until the next write (see _read_authority_table)."""
+        table = self._derived(self._listed_by)
         return {i: table[i] for i in ids if i in table}
 
-    def _authority_table(self) -> dict[str, list[str]]:
+    def _read_authority_table(self) -> dict[str, list[str]]:
         """Every listed entity's authorities. Designations are few beside entities (10,000 at 1M), so
-        one read of them all (about 10 ms there) replaces a lookup per search, expansion or path; the
-        table is read again after any write by this process, the only writer (see data_version)."""
+        one read of them all (about 10 ms there) replaces a lookup per search, expansion or path."""
+        rows = self._rows("MATCH (e:Entity)-[:LISTED]->(d:Designation) RETURN e.id, collect(DISTINCT d.authority)")
+        table = {r[0]: sorted(a for a in r[1] if a is not None) for r in rows}
+        return {k: v for k, v in table.items() if v}
+
+    def _derived(self, cached: PerVersion):
+        """A value derived from the data as it is now: staged records written first, then the value built
+        for the store's write counter after them (this process is the only writer: see data_version)."""
         with self._lock:
             self.flush()
-            if self._listed_by is None or self._listed_by[0] != self._version:
-                rows = self._rows("MATCH (e:Entity)-[:LISTED]->(d:Designation) "
-                                  "RETURN e.id, collect(DISTINCT d.authority)")
-                table = {r[0]: sorted(a for a in r[1] if a is not None) for r in rows}
-                self._listed_by = (self._version, {k: v for k, v in table.items() if v})
-            return self._listed_by[1]
+            return cached.get(self._version)
 
     def degrees(self, ids: Sequence[str]) -> dict[str, int]:
         """How many links (of every entity-to-entity type, both directions) each of these entities has."""
@@ -741,10 +743,8 @@ class EmbeddedStore:
     def warm(self) -> None:
         """Build the search's word index and the listed-authorities table now (a server calls this in the
         background at start-up, so its first search does not wait: about 2 s at 1M entities)."""
-        with self._lock:
-            self.flush()
-            self._search.index(self._version)
-            self._authority_table()
+        self._derived(self._word_index)
+        self._derived(self._listed_by)
 
     def _search_frame(self) -> pl.DataFrame:
         # in node order: a parallel scan returns its morsels in any order, and the candidates kept are the
@@ -758,9 +758,7 @@ class EmbeddedStore:
         tokens = norm(text).split()
         if not tokens:
             return []
-        with self._lock:
-            self.flush()  # the version after staged records are written is the one the frame must match
-            ids = self._search.matching_ids(self._version, tokens, max(limit * 10, 200))
+        ids = self._derived(self._word_index).matching_ids(tokens, max(limit * 10, 200))
         rows = self._rows("UNWIND $ids AS i MATCH (e:Entity {id: i}) "
                           "RETURN e.id, e.name, e.type, e.country, e.aliases", {"ids": ids}) if ids else []
         fetch_one = lambda i: self._rows(  # noqa: E731

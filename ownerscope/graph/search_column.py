@@ -8,8 +8,8 @@ words that contain the token, then the entities that have one of those words, in
 tokens. Same meaning as the scan (tested against it); the candidates kept are the first in node order, so
 the same store always gives the same hits (the engine's parallel scan with a LIMIT did not).
 
-The index is built from one read of (id, search) and built again after any write: the embedded store has
-one writer at a time and this process is it, so the store's own write counter says when it is stale.
+The index is built from one read of (id, search) and built again after any write (PerVersion): the embedded
+store has one writer at a time and this process is it, so the store's own write counter says when it is stale.
 Memory: at 1M entities (2.7M word occurrences, 304k distinct words) the arrays held take about 40 MB.
 """
 
@@ -70,28 +70,21 @@ class WordIndex:
         return self.ids.gather(rows[:limit]).to_list() if rows is not None else []
 
 
-class SearchColumn:
-    def __init__(self, load: Callable[[], pl.DataFrame], lock: threading.RLock):
-        """`load()` reads the frame (columns id and search) from the store; `lock` is the store's own (a
-        lock of ours beside it could be taken in the other order by a search inside a transaction)."""
-        self._load = load
+class PerVersion:
+    """A value the store derives from its data (the word index, the listed-authorities table): built by
+    `build()` on first use and again whenever the store's write counter has moved since. `lock` is the
+    store's own (a lock of ours beside it could be taken in the other order inside a transaction), so
+    several readers arriving together after a write build it once."""
+
+    def __init__(self, build: Callable[[], object], lock: threading.RLock):
+        self._build = build
         self._lock = lock
         self._version: object = None
-        self._index: WordIndex | None = None
+        self._value: object = None
 
-    def index(self, version: object) -> WordIndex:
-        with self._lock:  # one build when several searches arrive together after a write
-            if self._index is None or self._version != version:
-                self._index = WordIndex.build(self._load())
-                self._version = version
-            return self._index
-
-    def matching_ids(self, version: object, tokens: Sequence[str], limit: int) -> list[str]:
-        """Ids of the first `limit` entities (in the store's order) whose search text contains every token."""
-        if not tokens:
-            return []
-        return self.index(version).matching_ids(tokens, limit)
-
-    def drop(self) -> None:
+    def get(self, version: object):
         with self._lock:
-            self._index, self._version = None, None
+            if self._value is None or self._version != version:
+                self._value = self._build()
+                self._version = version
+            return self._value

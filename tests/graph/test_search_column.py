@@ -62,8 +62,6 @@ def test_warm_builds_the_index_once_and_a_write_makes_it_stale(tmp_path, monkeyp
     reads = []
     real = store._search_frame
     monkeypatch.setattr(store, "_search_frame", lambda: reads.append(1) or real())
-    # SearchColumn holds the bound method it was given: give it the counting one
-    store._search._load = store._search_frame
     src = [Source("t", "r1", "")]
     store.upsert_entities([Entity("a", "company", "Alpha Marine", sources=src)])
     warm_in_background(store).join(timeout=30)
